@@ -1,0 +1,67 @@
+//! The dry-run sink: the uploader's place in the pipeline taken by a
+//! writer. Each batch becomes the request body it would be (for
+//! `--payloads`) and its rows become `valid` in the report.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use crate::event::RequestMeta;
+use crate::pipeline::{Batch, ReportTx, Sink, SinkTotals};
+use crate::report::{ReportLine, Status};
+
+pub struct DryRunSink {
+    report: ReportTx,
+    payloads: Option<BufWriter<File>>,
+    meta: RequestMeta,
+    requests: u64,
+}
+
+impl DryRunSink {
+    pub fn new(report: ReportTx, payloads: Option<File>, meta: RequestMeta) -> DryRunSink {
+        DryRunSink {
+            report,
+            payloads: payloads.map(|f| BufWriter::with_capacity(1 << 20, f)),
+            meta,
+            requests: 0,
+        }
+    }
+}
+
+impl Sink for DryRunSink {
+    fn send(&mut self, batch: Batch) -> anyhow::Result<()> {
+        self.requests += 1;
+        if let Some(out) = &mut self.payloads {
+            let body = self.meta.body(batch.events.iter().map(|e| e.json.as_str()));
+            out.write_all(body.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        let lines = batch
+            .events
+            .into_iter()
+            .map(|e| ReportLine {
+                seq: e.seq,
+                file: e.file,
+                row: e.row,
+                status: Status::Valid,
+                event_id: Some(e.event_id),
+                batch: Some(batch.number),
+                attempts: 0,
+                reason: None,
+                detail: "".into(),
+                fbtrace_id: None,
+            })
+            .collect();
+        self.report.send(lines)?;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<SinkTotals> {
+        if let Some(mut out) = self.payloads {
+            out.flush()?;
+        }
+        Ok(SinkTotals {
+            requests: self.requests,
+            ..SinkTotals::default()
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! offconv: point-of-sale exports in, Meta Conversions API offline events
+//! out. The library holds every stage; `main.rs` only parses arguments.
+//!
+//! Stages, in pipeline order: [`source`] (inputs), [`config`] (the mapping
+//! file), [`mapper`] (row → event, using [`normalize`], [`time`] and
+//! [`money`]), [`pipeline`] (threads and batching), a sink ([`dryrun`] or
+//! the uploader), and [`report`] / [`summary`].
+
+pub mod cli;
+pub mod config;
+pub mod dryrun;
+pub mod event;
+pub mod mapper;
+pub mod money;
+pub mod normalize;
+pub mod outcome;
+pub mod pipeline;
+pub mod report;
+pub mod sandbox;
+pub mod source;
+pub mod suggest;
+pub mod summary;
+pub mod time;
+pub mod upload;

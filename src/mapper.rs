@@ -1,0 +1,448 @@
+//! Row → event: one CSV record becomes a serialized Conversions API event
+//! or a rejection with a reason code and a detail naming the column.
+//!
+//! This runs in the CPU stage for every record, so it works on the raw
+//! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
+//! normalized values and hashes into reused buffers ([`Scratch`]).
+
+use std::fmt::Write as _;
+
+use csv::ByteRecord;
+
+use crate::config::{ACTION_SOURCES, Mapping, Plan};
+use crate::event::push_json_str;
+use crate::money::{self, ValueError};
+use crate::normalize::{self, Field, Outcome};
+use crate::outcome::{KeySet, PreparedEvent, Reason, Rejection, Verdict};
+use crate::time::{Placement, TimeParser, Window};
+
+/// Reused buffers of one worker: no allocation per field once warm.
+#[derive(Default)]
+pub struct Scratch {
+    normalized: String,
+    values: Vec<[u8; 64]>,
+    user_data: String,
+}
+
+/// Everything needed to map the records of one input.
+#[derive(Debug, Clone)]
+pub struct RowMapper {
+    plan: Plan,
+    event_name: Option<String>,
+    action_source: String,
+    times: TimeParser,
+    window: Window,
+    options: normalize::Options,
+    country_default: Option<String>,
+    currency: Option<String>,
+}
+
+impl RowMapper {
+    pub fn new(mapping: &Mapping, plan: Plan, now: i64) -> RowMapper {
+        RowMapper {
+            plan,
+            event_name: mapping.event.name.clone(),
+            action_source: mapping.action_source.clone(),
+            times: TimeParser::new(mapping.event.time_format.clone(), mapping.timezone.clone()),
+            window: Window { now },
+            options: mapping.options.clone(),
+            country_default: mapping.country_default.clone(),
+            currency: mapping
+                .custom_data
+                .currency
+                .as_ref()
+                .map(|c| c.to_ascii_uppercase()),
+        }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The verdict on one record.
+    pub fn map(&self, rec: &ByteRecord, scratch: &mut Scratch) -> Verdict {
+        if let Some(rejection) = self.check_width(rec) {
+            return Verdict::Rejected {
+                rejection,
+                event_id: None,
+            };
+        }
+        let event_id = match self.event_id(rec) {
+            Ok(id) => id,
+            Err(rejection) => {
+                return Verdict::Rejected {
+                    rejection,
+                    event_id: None,
+                };
+            }
+        };
+        match self.build(rec, &event_id, scratch) {
+            Ok((json, keys, plain_keys)) => Verdict::Valid(PreparedEvent {
+                event_id,
+                json,
+                keys,
+                plain_keys,
+            }),
+            Err(rejection) => Verdict::Rejected {
+                rejection,
+                event_id: Some(event_id),
+            },
+        }
+    }
+
+    /// Exports often end rows with a stray delimiter: extra fields are fine
+    /// when empty. Missing fields are not: the columns would be shifted.
+    fn check_width(&self, rec: &ByteRecord) -> Option<Rejection> {
+        let width = self.plan.width;
+        if rec.len() == width || (rec.len() > width && rec.iter().skip(width).all(<[u8]>::is_empty))
+        {
+            return None;
+        }
+        Some(Rejection::new(
+            Reason::BadRow,
+            format!(
+                "the record has {} fields, the header has {width} (a missing or extra delimiter, or an unclosed quote)",
+                rec.len()
+            ),
+        ))
+    }
+
+    fn text<'r>(&self, rec: &'r ByteRecord, col: usize) -> Result<&'r str, Rejection> {
+        let bytes = rec.get(col).unwrap_or_default();
+        std::str::from_utf8(bytes).map_err(|e| {
+            Rejection::new(
+                Reason::BadUtf8,
+                format!(
+                    "column {}: not valid UTF-8 (invalid byte at offset {}); re-export the file as UTF-8",
+                    self.plan.column_name(col),
+                    e.valid_up_to()
+                ),
+            )
+        })
+    }
+
+    /// The mapped id column, else a hash of the whole record: the same row
+    /// gets the same id in every run and from every file, so Meta
+    /// deduplicates a re-run or a resume.
+    fn event_id(&self, rec: &ByteRecord) -> Result<String, Rejection> {
+        if let Some(col) = self.plan.id_column {
+            let id = self.text(rec, col)?.trim();
+            if !id.is_empty() {
+                return Ok(id.to_owned());
+            }
+        }
+        let mut bytes = Vec::with_capacity(rec.as_slice().len() + rec.len());
+        for field in rec.iter().take(self.plan.width) {
+            bytes.extend_from_slice(field);
+            bytes.push(0x1f);
+        }
+        let digest = normalize::sha256_hex(&bytes);
+        let hex = std::str::from_utf8(&digest[..32]).expect("hex is ASCII");
+        Ok(format!("oc-{hex}"))
+    }
+
+    fn build(
+        &self,
+        rec: &ByteRecord,
+        event_id: &str,
+        scratch: &mut Scratch,
+    ) -> Result<(String, KeySet, bool), Rejection> {
+        let plan = &self.plan;
+        let event_name = match (plan.name_column, &self.event_name) {
+            (Some(col), _) => {
+                let name = self.text(rec, col)?.trim();
+                if name.is_empty() {
+                    return Err(Rejection::new(
+                        Reason::BadEventName,
+                        format!("column {}: the event name is empty", plan.column_name(col)),
+                    ));
+                }
+                name
+            }
+            (None, Some(name)) => name.as_str(),
+            (None, None) => "Purchase",
+        };
+        let action_source = match plan.action_source_column {
+            Some(col) => {
+                let raw = self.text(rec, col)?.trim();
+                let lower = raw.to_ascii_lowercase();
+                match ACTION_SOURCES.iter().find(|a| **a == lower) {
+                    Some(a) => *a,
+                    None => {
+                        return Err(Rejection::new(
+                            Reason::BadActionSource,
+                            format!(
+                                "column {}: not an action source Meta knows ({})",
+                                plan.column_name(col),
+                                ACTION_SOURCES.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+            None => self.action_source.as_str(),
+        };
+        let event_time = self.event_time(rec, action_source)?;
+        let (keys, plain_keys) = self.user_data(rec, scratch)?;
+        if keys.is_empty() && !plain_keys {
+            let columns: Vec<&str> = plan
+                .hashed
+                .iter()
+                .flat_map(|(_, cols)| cols.iter().map(|c| plan.column_name(*c)))
+                .collect();
+            return Err(Rejection::new(
+                Reason::NoMatchKeys,
+                format!(
+                    "no usable customer information: {} empty or not valid after normalization",
+                    columns.join(", ")
+                ),
+            ));
+        }
+
+        let mut json = String::with_capacity(scratch.user_data.len() + 256);
+        json.push_str("{\"event_name\":");
+        push_json_str(&mut json, event_name);
+        let _ = write!(json, ",\"event_time\":{event_time},\"event_id\":");
+        push_json_str(&mut json, event_id);
+        json.push_str(",\"action_source\":\"");
+        json.push_str(action_source);
+        json.push_str("\",\"user_data\":");
+        json.push_str(&scratch.user_data);
+        self.custom_data(rec, event_name, &mut json)?;
+        json.push('}');
+        Ok((json, keys, plain_keys))
+    }
+
+    fn event_time(&self, rec: &ByteRecord, action_source: &str) -> Result<i64, Rejection> {
+        let col = self.plan.time_column;
+        let name = self.plan.column_name(col);
+        let t = self
+            .times
+            .parse(self.text(rec, col)?)
+            .map_err(|e| Rejection::new(Reason::BadTime, format!("column {name}: the time {e}")))?;
+        match self.window.place(t, action_source) {
+            Placement::Inside => Ok(t),
+            Placement::TooOld { max_age_days } => Err(Rejection::new(
+                Reason::TooOld,
+                format!(
+                    "column {name}: the sale is more than {max_age_days} days old; Meta refuses {action_source} events older than that"
+                ),
+            )),
+            Placement::InFuture => Err(Rejection::new(
+                Reason::InFuture,
+                format!(
+                    "column {name}: the time is more than 10 minutes in the future (check the mapping's timezone)"
+                ),
+            )),
+        }
+    }
+
+    /// Writes the `user_data` object into `scratch.user_data`.
+    fn user_data(&self, rec: &ByteRecord, s: &mut Scratch) -> Result<(KeySet, bool), Rejection> {
+        let plan = &self.plan;
+        let mut keys = KeySet::default();
+        s.user_data.clear();
+        s.user_data.push('{');
+        let mut first = true;
+        // The row's country decides the US zip rule.
+        let mut row_is_us = self.country_default.as_deref() == Some("us");
+        for (field, cols) in &plan.hashed {
+            s.values.clear();
+            for &col in cols {
+                let raw = self.text(rec, col)?;
+                if raw.is_empty() {
+                    continue;
+                }
+                let outcome = normalize::normalize(*field, raw, &self.options, &mut s.normalized);
+                let value: [u8; 64] = match outcome {
+                    Outcome::Dropped => continue,
+                    Outcome::AlreadyHashed => {
+                        let mut v = [0u8; 64];
+                        v.copy_from_slice(s.normalized.as_bytes());
+                        v
+                    }
+                    Outcome::Normalized => {
+                        if *field == Field::Country {
+                            row_is_us = s.normalized == "us";
+                        }
+                        if *field == Field::Zp && row_is_us {
+                            normalize::us_zip5(&mut s.normalized);
+                        }
+                        if *field == Field::ExternalId && !self.options.hash_external_id {
+                            // Sent as it is: written below without hashing.
+                            write_key(&mut s.user_data, &mut first, field.key());
+                            s.user_data.push('[');
+                            push_json_str(&mut s.user_data, &s.normalized);
+                            s.user_data.push(']');
+                            keys.insert(*field);
+                            continue;
+                        }
+                        normalize::sha256_hex(s.normalized.as_bytes())
+                    }
+                };
+                if !s.values.contains(&value) {
+                    s.values.push(value);
+                }
+            }
+            if s.values.is_empty() {
+                continue;
+            }
+            keys.insert(*field);
+            write_key(&mut s.user_data, &mut first, field.key());
+            s.user_data.push('[');
+            for (i, v) in s.values.iter().enumerate() {
+                if i > 0 {
+                    s.user_data.push(',');
+                }
+                s.user_data.push('"');
+                s.user_data
+                    .push_str(std::str::from_utf8(v).expect("hex is ASCII"));
+                s.user_data.push('"');
+            }
+            s.user_data.push(']');
+        }
+        // Fill in the default country as a key when no country column gave one.
+        if !keys.contains(Field::Country)
+            && let Some(default) = &self.country_default
+            && plan.hashed.iter().any(|(f, _)| *f != Field::Country)
+            && !keys.is_empty()
+        {
+            keys.insert(Field::Country);
+            write_key(&mut s.user_data, &mut first, Field::Country.key());
+            s.user_data.push_str("[\"");
+            let digest = normalize::sha256_hex(default.as_bytes());
+            s.user_data
+                .push_str(std::str::from_utf8(&digest).expect("hex is ASCII"));
+            s.user_data.push_str("\"]");
+        }
+        let mut plain = false;
+        for (key, col) in &plan.plain {
+            let value = self.text(rec, *col)?.trim();
+            if value.is_empty() {
+                continue;
+            }
+            plain = true;
+            write_key(&mut s.user_data, &mut first, key);
+            push_json_str(&mut s.user_data, value);
+        }
+        s.user_data.push('}');
+        Ok((keys, plain))
+    }
+
+    fn custom_data(
+        &self,
+        rec: &ByteRecord,
+        event_name: &str,
+        json: &mut String,
+    ) -> Result<(), Rejection> {
+        let plan = &self.plan;
+        let mut fields = String::new();
+        let mut first = true;
+        let mut value_currency = None;
+        if let Some(col) = plan.value_column {
+            let name = plan.column_name(col);
+            match money::parse_value(self.text(rec, col)?) {
+                Ok(Some(amount)) => {
+                    write_key(&mut fields, &mut first, "value");
+                    fields.push_str(&amount.decimal);
+                    value_currency = amount.currency.map(str::to_ascii_uppercase);
+                }
+                Ok(None) if event_name == "Purchase" => {
+                    return Err(Rejection::new(
+                        Reason::BadValue,
+                        format!("column {name}: empty, and Meta requires a value for Purchase events"),
+                    ));
+                }
+                Ok(None) => {}
+                Err(ValueError::Negative) => {
+                    return Err(Rejection::new(
+                        Reason::BadValue,
+                        format!("column {name}: the value is negative (refunds are not conversions)"),
+                    ));
+                }
+                Err(ValueError::NotANumber) => {
+                    return Err(Rejection::new(
+                        Reason::BadValue,
+                        format!(
+                            "column {name}: not an amount (expected a form such as 1234.56, 1,234.56, $1,234.56 or 1234.56 USD)"
+                        ),
+                    ));
+                }
+                Err(ValueError::UnknownCurrency) => {
+                    return Err(Rejection::new(
+                        Reason::BadCurrency,
+                        format!("column {name}: the currency written with the amount is not an ISO 4217 code"),
+                    ));
+                }
+            }
+        }
+        let currency = match plan.currency_column {
+            Some(col) => {
+                let name = plan.column_name(col);
+                let raw = self.text(rec, col)?.trim().to_ascii_uppercase();
+                if raw.is_empty() {
+                    value_currency.clone()
+                } else if !money::is_currency(&raw) {
+                    return Err(Rejection::new(
+                        Reason::BadCurrency,
+                        format!("column {name}: not an ISO 4217 currency code (such as USD, EUR)"),
+                    ));
+                } else {
+                    Some(raw)
+                }
+            }
+            None => value_currency.clone().or_else(|| self.currency.clone()),
+        };
+        if let (Some(written), Some(currency)) = (&value_currency, &currency)
+            && written != currency
+        {
+            return Err(Rejection::new(
+                Reason::BadCurrency,
+                "the amount names one currency and the currency column another".to_owned(),
+            ));
+        }
+        match &currency {
+            Some(code) => {
+                write_key(&mut fields, &mut first, "currency");
+                push_json_str(&mut fields, code);
+            }
+            None if plan.value_column.is_some() && !first => {
+                return Err(Rejection::new(
+                    Reason::BadCurrency,
+                    "no currency for the value: map currency_column or set currency in [custom_data]",
+                ));
+            }
+            None => {}
+        }
+        if let Some(col) = plan.order_id_column {
+            let id = self.text(rec, col)?.trim();
+            if !id.is_empty() {
+                write_key(&mut fields, &mut first, "order_id");
+                push_json_str(&mut fields, id);
+            }
+        }
+        for (key, col) in &plan.custom_columns {
+            let v = self.text(rec, *col)?.trim();
+            if !v.is_empty() {
+                write_key(&mut fields, &mut first, key);
+                push_json_str(&mut fields, v);
+            }
+        }
+        if !first {
+            json.push_str(",\"custom_data\":{");
+            json.push_str(&fields);
+            json.push('}');
+        }
+        Ok(())
+    }
+}
+
+/// Writes `"key":` with a separating comma when needed.
+fn write_key(out: &mut String, first: &mut bool, key: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    push_json_str(out, key);
+    out.push(':');
+}

@@ -1,0 +1,270 @@
+//! `ph`: the reference keeps the digits and strips leading zeros, which
+//! loses the country code of a number written the national way
+//! (`020 7946 0958` in London becomes `2079460958`, which matches nobody).
+//! **offconv:** with a phone region set, the number goes through
+//! libphonenumber (the `phonenumber` crate) with that region as default and
+//! is written as E.164 digits without `+` and extension; when the library
+//! cannot parse it or finds it impossible, the plain rule applies.
+//!
+//! Without a region the library is never touched: the plain rule is a
+//! single pass over the bytes.
+
+use std::fmt::{self, Write as _};
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use phonenumber::country::Id;
+use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
+
+/// A region libphonenumber has metadata for, checked once when the options
+/// are built (`--phone-region`, `[normalize] phone_region`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhoneRegion(Id);
+
+/// A `phone_region` that is not a region libphonenumber knows.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown phone region {0:?}: give an ISO 3166-1 alpha-2 code libphonenumber knows, such as \"US\" or \"GB\""
+)]
+pub struct UnknownPhoneRegion(pub String);
+
+impl FromStr for PhoneRegion {
+    type Err = UnknownPhoneRegion;
+
+    /// Accepts the two-letter code in either case (`us`, `US`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let unknown = || UnknownPhoneRegion(s.to_owned());
+        let code = s.trim().to_ascii_uppercase();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(unknown());
+        }
+        // `Id` lists CLDR regions; only those with metadata can parse.
+        let id: Id = code.parse().map_err(|_| unknown())?;
+        DATABASE.by_id(id.as_ref()).ok_or_else(unknown)?;
+        Ok(PhoneRegion(id))
+    }
+}
+
+impl PhoneRegion {
+    /// The region as libphonenumber names it.
+    pub fn id(self) -> Id {
+        self.0
+    }
+
+    /// The upper-case two-letter code, `US`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+}
+
+impl fmt::Display for PhoneRegion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Writes the normalized number into `out` (empty: dropped). `input` is
+/// already trimmed; no NFC, because no canonical mapping creates or
+/// removes an ASCII digit.
+pub(crate) fn normalize(input: &str, region: Option<PhoneRegion>, out: &mut String) {
+    if let Some(region) = region
+        && e164(input, region, out)
+    {
+        return;
+    }
+    out.clear();
+    plain(input, out);
+}
+
+/// The reference's rule: every digit, leading zeros stripped.
+fn plain(input: &str, out: &mut String) {
+    let digits = input.bytes().filter(u8::is_ascii_digit);
+    out.extend(digits.skip_while(|&b| b == b'0').map(char::from));
+}
+
+/// libphonenumber refuses longer input (`MAX_INPUT_STRING_LENGTH`); so do
+/// we, before the parser spends time on it.
+const MAX_INPUT_LEN: usize = 250;
+
+/// The offconv rule; `false` sends the caller to the plain rule.
+fn e164(input: &str, region: PhoneRegion, out: &mut String) -> bool {
+    if input.len() > MAX_INPUT_LEN {
+        return false;
+    }
+    // `00` is the international prefix of most of the world but not of the
+    // region's own dialling plan everywhere (the US dials `011`), so it is
+    // read as `+` before the library sees it.
+    let owned;
+    let text = match input.strip_prefix("00") {
+        Some(rest) => {
+            owned = format!("+{rest}");
+            owned.as_str()
+        }
+        None => input,
+    };
+    // The crate has panicked on malformed input in past versions; a bad
+    // value must cost one field, never the run.
+    let parsed = std::panic::catch_unwind(|| phonenumber::parse(Some(region.id()), text));
+    let Ok(Ok(number)) = parsed else {
+        return false;
+    };
+    // E.164 is the country code then the national significant number
+    // (with Italy's leading zero, which `NationalNumber` prints).
+    let code = number.code().value();
+    if write!(out, "{code}").is_err() {
+        return false;
+    }
+    let national_start = out.len();
+    if write!(out, "{}", number.national()).is_err() {
+        return false;
+    }
+    is_possible(code, out.len() - national_start)
+}
+
+/// libphonenumber's `isPossibleNumber`: a national significant number of
+/// this length is one the calling code's main region allows, local-only
+/// lengths included. The crate has no public equivalent, so this rebuilds
+/// it from the metadata.
+fn is_possible(code: u16, national_len: usize) -> bool {
+    let Some(lengths) = POSSIBLE_LENGTHS.get(usize::from(code)) else {
+        return false;
+    };
+    lengths.national != 0
+        && national_len < 32
+        && (lengths.national | lengths.local) >> national_len & 1 == 1
+}
+
+/// Possible national-number lengths of one calling code, as bit sets.
+#[derive(Clone, Copy, Debug, Default)]
+struct Lengths {
+    national: u32,
+    local: u32,
+}
+
+/// Indexed by country calling code (below 1000). libphonenumber's build
+/// step gives each region's general description the union of its number
+/// types' lengths; the XML this crate loads does not, so it is done here,
+/// once.
+static POSSIBLE_LENGTHS: LazyLock<Vec<Lengths>> = LazyLock::new(|| {
+    let mut table = vec![Lengths::default(); 1000];
+    for (code, slot) in table.iter_mut().enumerate() {
+        let Some(metas) = u16::try_from(code).ok().and_then(|c| DATABASE.by_code(&c)) else {
+            continue;
+        };
+        // The main region decides, as `getRegionCodeForCountryCode` does.
+        let main = metas.iter().find(|m| m.is_main_country_for_code());
+        if let Some(meta) = main.or(metas.first()) {
+            *slot = lengths_of(meta);
+        }
+    }
+    table
+});
+
+fn lengths_of(meta: &Metadata) -> Lengths {
+    let d = meta.descriptors();
+    // The types libphonenumber's build step folds into the general
+    // description (every one but "no international dialling").
+    let types: [Option<&Descriptor>; 10] = [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ];
+    let bits = |lens: &[u16]| {
+        lens.iter()
+            .filter(|&&l| l < 32)
+            .fold(0u32, |m, &l| m | 1 << l)
+    };
+    let mut lengths = Lengths::default();
+    for desc in types.into_iter().flatten() {
+        lengths.national |= bits(desc.possible_length());
+        lengths.local |= bits(desc.possible_local_length());
+    }
+    lengths.local &= !lengths.national;
+    lengths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ph(input: &str, region: Option<&str>) -> String {
+        let region = region.map(|r| r.parse().unwrap());
+        let mut out = String::new();
+        normalize(input, region, &mut out);
+        out
+    }
+
+    #[test]
+    fn plain_rule_keeps_digits_without_leading_zeros() {
+        assert_eq!(ph("+1 (650) 555-1234", None), "16505551234");
+        assert_eq!(ph("0044 20 7946 0958", None), "442079460958");
+        assert_eq!(ph("00000000", None), "");
+        assert_eq!(ph("+٩٧١ ٥٠", None), "");
+        assert_eq!(ph("6.505551234E+09", None), "650555123409");
+    }
+
+    #[test]
+    fn region_adds_the_country_code() {
+        assert_eq!(ph("020 7946 0958", Some("GB")), "442079460958");
+        assert_eq!(ph("+44 (0)20 7946 0958", Some("gb")), "442079460958");
+        assert_eq!(ph("(650) 555-1212", Some("US")), "16505551212");
+        assert_eq!(ph("0033 1 23 45 67 89", Some("US")), "33123456789");
+        // Italy keeps its leading zero in E.164.
+        assert_eq!(ph("06 6982 1234", Some("IT")), "390669821234");
+    }
+
+    #[test]
+    fn region_falls_back_to_the_plain_rule() {
+        assert_eq!(ph("N/A", Some("US")), "");
+        assert_eq!(ph("12", Some("US")), "12");
+        // Too long for any US number: impossible, so plain digits.
+        assert_eq!(ph("555 1234 5678 9012", Some("US")), "555123456789012");
+        assert_eq!(ph(&"9".repeat(300), Some("US")), "9".repeat(300));
+    }
+
+    #[test]
+    fn extension_is_dropped() {
+        assert_eq!(ph("+1 650 555 1234 ext. 42", Some("US")), "16505551234");
+    }
+
+    #[test]
+    fn region_parsing() {
+        assert_eq!("us".parse::<PhoneRegion>().unwrap().as_str(), "US");
+        for bad in ["", "ZZ", "USA", "001", "U1", "é"] {
+            assert!(bad.parse::<PhoneRegion>().is_err(), "{bad:?}");
+        }
+        let err = "ZZ".parse::<PhoneRegion>().unwrap_err().to_string();
+        assert!(err.contains("\"ZZ\""), "{err}");
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for input in [
+            "  2 22#:",
+            "003-836-4618x3001",
+            "+",
+            "++1",
+            "tel:;",
+            "\u{0}",
+            "+00",
+        ] {
+            for region in ["US", "CH", "GB", "DE"] {
+                let _ = ph(input, Some(region));
+            }
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! The pipeline of DESIGN.md section 2: a reader thread, the CPU stage on
+//! rayon, then batching in input order into a [`Sink`] (the uploader, or
+//! the dry-run writer), with every final row outcome going to the report
+//! thread.
+//!
+//! Every hand-over is a bounded channel, and the CPU stage has a fixed
+//! number of chunks in flight, so memory stays flat whatever the input
+//! size: a slow sink slows the reader down instead of queueing rows.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use csv::ByteRecord;
+
+use crate::mapper::{RowMapper, Scratch};
+use crate::outcome::{RowOutcome, Verdict};
+use crate::report::{ReportLine, ReportWriter, Status};
+use crate::source::Input;
+use crate::summary::Summary;
+
+/// Records per chunk handed to the CPU stage: large enough to amortize the
+/// hand-over, small enough to keep every core busy near the end.
+const CHUNK_ROWS: usize = 2048;
+
+/// One valid event on its way to Meta.
+#[derive(Debug, Clone)]
+pub struct BatchEvent {
+    pub seq: u64,
+    pub file: u32,
+    pub row: u64,
+    pub event_id: String,
+    pub json: String,
+}
+
+/// Up to `--batch-size` events: one request.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// 1-based, in the order batches are formed.
+    pub number: u64,
+    pub events: Vec<BatchEvent>,
+}
+
+/// Where final report lines go; any thread may hold one.
+pub type ReportTx = Sender<Vec<ReportLine>>;
+
+/// What happens to full batches: the uploader sends them, the dry run
+/// writes them down. A sink reports every event of every batch it is
+/// given to the report channel exactly once.
+pub trait Sink {
+    /// Takes one batch. Blocks when the sink is saturated (back-pressure).
+    fn send(&mut self, batch: Batch) -> anyhow::Result<()>;
+    /// Waits for every batch to be final. Returns the number of requests
+    /// made and retries.
+    fn finish(self: Box<Self>) -> anyhow::Result<SinkTotals>;
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SinkTotals {
+    pub requests: u64,
+    pub retries: u64,
+    pub events_received: u64,
+}
+
+/// What the pipeline needs besides the sink.
+pub struct Job {
+    pub inputs: Vec<Input>,
+    /// One mapper per input (each input has its own header).
+    pub mappers: Vec<RowMapper>,
+    pub batch_size: usize,
+    /// Set from outside (Ctrl-C) to stop reading; rows not read are not
+    /// in the report.
+    pub stop_reading: Arc<AtomicBool>,
+    pub progress: indicatif::ProgressBar,
+}
+
+struct Chunk {
+    seq: u64,
+    file: u32,
+    first_row: u64,
+    first_seq: u64,
+    records: Vec<ByteRecord>,
+}
+
+/// A read error ends the run: the rows read before it are still reported.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: cannot read record {row}: {message}")]
+pub struct ReadError {
+    pub file: String,
+    pub row: u64,
+    pub message: String,
+}
+
+/// Runs the whole pipeline; returns the summary once every row is in the
+/// report. `report` is moved to the report thread and given back flushed.
+pub fn run<W: std::io::Write + Send + 'static>(
+    job: Job,
+    sink_factory: impl FnOnce(ReportTx) -> anyhow::Result<Box<dyn Sink>>,
+    report: ReportWriter<W>,
+) -> anyhow::Result<(Summary, W)> {
+    let started = Instant::now();
+    let Job {
+        inputs,
+        mappers,
+        batch_size,
+        stop_reading,
+        progress,
+    } = job;
+    let mappers: Arc<Vec<RowMapper>> = Arc::new(mappers);
+
+    let (report_tx, report_rx) = bounded::<Vec<ReportLine>>(1024);
+    let report_thread = thread::Builder::new()
+        .name("report".into())
+        .spawn(move || write_report(report, report_rx))?;
+
+    let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
+    let reader = thread::Builder::new()
+        .name("reader".into())
+        .spawn(move || read_chunks(inputs, chunk_tx, &stop_reading))?;
+
+    // CPU stage: at most `in_flight` chunks between the reader and the
+    // consumer, processed on rayon, re-ordered by chunk sequence.
+    let in_flight = rayon::current_num_threads() * 2 + 2;
+    let (tokens_tx, tokens_rx) = bounded::<()>(in_flight);
+    for _ in 0..in_flight {
+        tokens_tx.send(()).expect("sized for it");
+    }
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Vec<RowOutcome>)>();
+    let (order_tx, order_rx) = bounded::<Result<Chunk, ReadError>>(in_flight);
+    let dispatcher = {
+        let mappers = Arc::clone(&mappers);
+        thread::Builder::new()
+            .name("dispatch".into())
+            .spawn(move || {
+                for item in chunk_rx {
+                    let chunk = match item {
+                        Ok(chunk) => chunk,
+                        Err(e) => {
+                            let _ = order_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    if tokens_rx.recv().is_err() {
+                        return;
+                    }
+                    let seq = chunk.seq;
+                    let marker = Chunk {
+                        seq,
+                        file: chunk.file,
+                        first_row: chunk.first_row,
+                        first_seq: chunk.first_seq,
+                        records: Vec::new(),
+                    };
+                    let done_tx = done_tx.clone();
+                    let mappers = Arc::clone(&mappers);
+                    rayon::spawn(move || {
+                        let outcomes = map_chunk(&mappers[chunk.file as usize], chunk);
+                        let _ = done_tx.send((seq, outcomes));
+                    });
+                    if order_tx.send(Ok(marker)).is_err() {
+                        return;
+                    }
+                }
+            })?
+    };
+
+    let mut sink = sink_factory(report_tx.clone())?;
+    let mut summary = Summary::default();
+    let mut batcher = Batcher::new(batch_size);
+    let mut ready: std::collections::BTreeMap<u64, Vec<RowOutcome>> = Default::default();
+    let mut read_error = None;
+    let mut last_tick = Instant::now();
+    for marker in order_rx {
+        let marker = match marker {
+            Ok(m) => m,
+            Err(e) => {
+                read_error = Some(e);
+                break;
+            }
+        };
+        let outcomes = loop {
+            if let Some(o) = ready.remove(&marker.seq) {
+                break o;
+            }
+            let (seq, o) = done_rx.recv().expect("a worker answers every chunk");
+            ready.insert(seq, o);
+        };
+        let _ = tokens_tx.send(());
+        let mut rejected = Vec::new();
+        for outcome in outcomes {
+            summary.rows += 1;
+            match outcome.verdict {
+                Verdict::Valid(ev) => {
+                    summary.count_keys(ev.keys);
+                    let full = batcher.push(BatchEvent {
+                        seq: outcome.seq,
+                        file: outcome.file,
+                        row: outcome.row,
+                        event_id: ev.event_id,
+                        json: ev.json,
+                    });
+                    if let Some(batch) = full {
+                        sink.send(batch)?;
+                    }
+                }
+                Verdict::Rejected {
+                    rejection,
+                    event_id,
+                } => rejected.push(ReportLine {
+                    seq: outcome.seq,
+                    file: outcome.file,
+                    row: outcome.row,
+                    status: Status::Rejected,
+                    event_id,
+                    batch: None,
+                    attempts: 0,
+                    reason: Some(rejection.reason),
+                    detail: rejection.detail.into(),
+                    fbtrace_id: None,
+                }),
+            }
+        }
+        if !rejected.is_empty() {
+            report_tx.send(rejected)?;
+        }
+        if last_tick.elapsed() > Duration::from_millis(100) {
+            progress.set_position(summary.rows);
+            last_tick = Instant::now();
+        }
+    }
+    if let Some(batch) = batcher.flush() {
+        sink.send(batch)?;
+    }
+    let totals = sink.finish()?;
+    drop(report_tx);
+    let _ = reader.join();
+    let _ = dispatcher.join();
+    let (counts, out) = report_thread
+        .join()
+        .map_err(|_| anyhow::anyhow!("the report thread panicked"))??;
+    progress.set_position(summary.rows);
+    progress.finish_and_clear();
+
+    summary.valid = counts.valid;
+    summary.sent = counts.sent;
+    summary.rejected = counts.rejected;
+    summary.failed = counts.failed;
+    summary.rejected_by_reason = counts.rejected_by_reason;
+    summary.failed_by_reason = counts.failed_by_reason;
+    summary.requests = totals.requests;
+    summary.retries = totals.retries;
+    summary.events_received = totals.events_received;
+    summary.finish(started.elapsed().as_secs_f64());
+    if let Some(e) = read_error {
+        return Err(e.into());
+    }
+    Ok((summary, out))
+}
+
+fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> Vec<RowOutcome> {
+    let mut scratch = Scratch::default();
+    chunk
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, rec)| RowOutcome {
+            seq: chunk.first_seq + i as u64,
+            file: chunk.file,
+            row: chunk.first_row + i as u64,
+            verdict: mapper.map(rec, &mut scratch),
+        })
+        .collect()
+}
+
+/// The reader thread: every input in turn, in chunks of records.
+fn read_chunks(
+    inputs: Vec<Input>,
+    tx: Sender<Result<Chunk, ReadError>>,
+    stop: &AtomicBool,
+) {
+    let mut seq = 0u64;
+    let mut chunk_seq = 0u64;
+    for (file, mut input) in inputs.into_iter().enumerate() {
+        let mut row = 1u64;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let mut records = Vec::with_capacity(CHUNK_ROWS);
+            let mut rec = ByteRecord::new();
+            let mut error = None;
+            while records.len() < CHUNK_ROWS {
+                match input.reader.read_byte_record(&mut rec) {
+                    Ok(true) => records.push(std::mem::take(&mut rec)),
+                    Ok(false) => break,
+                    Err(e) => {
+                        error = Some(ReadError {
+                            file: input.name.clone(),
+                            row: row + records.len() as u64,
+                            message: e.to_string(),
+                        });
+                        break;
+                    }
+                }
+            }
+            let n = records.len() as u64;
+            if n > 0 {
+                let chunk = Chunk {
+                    seq: chunk_seq,
+                    file: file as u32,
+                    first_row: row,
+                    first_seq: seq,
+                    records,
+                };
+                chunk_seq += 1;
+                seq += n;
+                row += n;
+                if tx.send(Ok(chunk)).is_err() {
+                    return;
+                }
+            }
+            if let Some(e) = error {
+                let _ = tx.send(Err(e));
+                return;
+            }
+            if n < CHUNK_ROWS as u64 {
+                break;
+            }
+        }
+    }
+}
+
+/// Status counts as the report thread saw them.
+#[derive(Debug, Default)]
+struct Counts {
+    valid: u64,
+    sent: u64,
+    rejected: u64,
+    failed: u64,
+    rejected_by_reason: std::collections::BTreeMap<&'static str, u64>,
+    failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
+}
+
+/// The report thread: writes lines in input order, flushes at least every
+/// two seconds so the file on disk follows the run.
+fn write_report<W: std::io::Write>(
+    mut report: ReportWriter<W>,
+    rx: Receiver<Vec<ReportLine>>,
+) -> anyhow::Result<(Counts, W)> {
+    let mut tally = Summary::default();
+    let mut last_flush = Instant::now();
+    for lines in rx {
+        for line in lines {
+            tally.count(line.status, line.reason);
+            report.add(line)?;
+        }
+        if last_flush.elapsed() > Duration::from_secs(2) {
+            report.flush()?;
+            last_flush = Instant::now();
+        }
+    }
+    let out = report.finish()?;
+    Ok((
+        Counts {
+            valid: tally.valid,
+            sent: tally.sent,
+            rejected: tally.rejected,
+            failed: tally.failed,
+            rejected_by_reason: tally.rejected_by_reason,
+            failed_by_reason: tally.failed_by_reason,
+        },
+        out,
+    ))
+}
+
+/// Groups valid events, in input order, into batches.
+pub struct Batcher {
+    size: usize,
+    next_number: u64,
+    events: Vec<BatchEvent>,
+}
+
+impl Batcher {
+    pub fn new(size: usize) -> Batcher {
+        Batcher {
+            size: size.max(1),
+            next_number: 1,
+            events: Vec::with_capacity(size.max(1)),
+        }
+    }
+
+    /// Adds an event; returns the batch when it is full.
+    pub fn push(&mut self, event: BatchEvent) -> Option<Batch> {
+        self.events.push(event);
+        (self.events.len() >= self.size).then(|| self.take())
+    }
+
+    /// The last, partial batch.
+    pub fn flush(&mut self) -> Option<Batch> {
+        (!self.events.is_empty()).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Batch {
+        let number = self.next_number;
+        self.next_number += 1;
+        Batch {
+            number,
+            events: std::mem::replace(&mut self.events, Vec::with_capacity(self.size)),
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Inputs: files or stdin, plain, gzip or zstd by ending; BOM, delimiter
+//! detection and the header. Every CSV reader of the program is made here,
+//! so delimiter, compression and stdin handling live in one place.
+
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::PathBuf;
+
+/// An input that could not be opened or has no usable header.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot open {name}: {source}")]
+    Open { name: String, source: io::Error },
+    #[error("cannot read {name}: {source}")]
+    Read { name: String, source: io::Error },
+    #[error("{name} is empty: expected a header line with column names")]
+    Empty { name: String },
+    #[error("{name}: the header line is not valid CSV: {message}")]
+    BadHeader { name: String, message: String },
+    #[error("stdin (-) is given more than once")]
+    StdinTwice,
+}
+
+/// The candidates for delimiter detection, most common first (wins ties).
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// How much is read ahead to find the header line.
+const SNIFF_LIMIT: usize = 1 << 20;
+
+pub type RecordReader = csv::Reader<Box<dyn Read + Send>>;
+
+/// An opened input, positioned after its header.
+pub struct Input {
+    /// The name as given on the command line (`-` for stdin); the report's
+    /// `file` column.
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub delimiter: u8,
+    pub header: Vec<String>,
+    pub reader: RecordReader,
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("name", &self.name)
+            .field("delimiter", &(self.delimiter as char))
+            .field("header", &self.header)
+            .finish()
+    }
+}
+
+/// Opens every input in turn, failing on the first that cannot be used:
+/// all headers are known before a single row is read.
+pub fn open_all(specs: &[String], delimiter: Option<u8>) -> Result<Vec<Input>, InputError> {
+    if specs.iter().filter(|s| *s == "-").count() > 1 {
+        return Err(InputError::StdinTwice);
+    }
+    specs.iter().map(|s| open(s, delimiter)).collect()
+}
+
+/// Opens one input (`-` is stdin), detects the delimiter unless one is
+/// given, and reads the header.
+pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
+    let name = spec.to_owned();
+    let (raw, path): (Box<dyn Read + Send>, Option<PathBuf>) = if spec == "-" {
+        (Box::new(io::stdin()), None)
+    } else {
+        let file = File::open(spec).map_err(|source| InputError::Open {
+            name: name.clone(),
+            source,
+        })?;
+        (Box::new(file), Some(PathBuf::from(spec)))
+    };
+    let lower = spec.to_ascii_lowercase();
+    let decoded: Box<dyn Read + Send> = if lower.ends_with(".gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(
+            1 << 16,
+            raw,
+        )))
+    } else if lower.ends_with(".zst") || lower.ends_with(".zstd") {
+        Box::new(
+            zstd::stream::read::Decoder::new(raw).map_err(|source| InputError::Open {
+                name: name.clone(),
+                source,
+            })?,
+        )
+    } else {
+        raw
+    };
+    from_reader(name, path, decoded, delimiter)
+}
+
+/// Builds an [`Input`] over any byte stream (tests use this directly).
+pub fn from_reader(
+    name: String,
+    path: Option<PathBuf>,
+    mut stream: Box<dyn Read + Send>,
+    delimiter: Option<u8>,
+) -> Result<Input, InputError> {
+    let head = read_head(&mut stream).map_err(|source| InputError::Read {
+        name: name.clone(),
+        source,
+    })?;
+    let start = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let first_line = first_line(&head[start..]);
+    if first_line.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(InputError::Empty { name });
+    }
+    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    let rest: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(stream));
+    let mut rest = rest;
+    if start == 3 {
+        let mut bom = [0u8; 3];
+        rest.read_exact(&mut bom).map_err(|source| InputError::Read {
+            name: name.clone(),
+            source,
+        })?;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(rest);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| InputError::BadHeader {
+            name: name.clone(),
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_owned())
+        .collect();
+    Ok(Input {
+        name,
+        path,
+        delimiter,
+        header,
+        reader,
+    })
+}
+
+/// Reads until the first line break outside quotes (or EOF, or the sniff
+/// limit), so the header can be inspected without consuming the stream.
+fn read_head(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(8192);
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match stream.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(head);
+        }
+        head.extend_from_slice(&buf[..n]);
+        if first_line(&head).len() < head.len() || head.len() >= SNIFF_LIMIT {
+            return Ok(head);
+        }
+    }
+}
+
+/// The bytes before the first line break that is not inside quotes.
+fn first_line(bytes: &[u8]) -> &[u8] {
+    let mut quoted = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => return &bytes[..i],
+            _ => {}
+        }
+    }
+    bytes
+}
+
+/// The candidate that occurs most often outside quotes in the header.
+fn detect_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = DELIMITERS.iter().position(|d| *d == b) {
+            counts[i] += 1;
+        }
+    }
+    let (best, count) = counts
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .expect("non-empty");
+    if *count == 0 { b',' } else { DELIMITERS[best] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(bytes: &'static [u8]) -> Input {
+        from_reader("t.csv".into(), None, Box::new(bytes), None).unwrap()
+    }
+
+    #[test]
+    fn detects_delimiters_and_strips_bom() {
+        let i = input(b"\xEF\xBB\xBFa;b;c\r\n1;2;3\r\n");
+        assert_eq!(i.delimiter, b';');
+        assert_eq!(i.header, ["a", "b", "c"]);
+        assert_eq!(input(b"a\tb\n1\t2\n").delimiter, b'\t');
+        assert_eq!(input(b"a|b\n").delimiter, b'|');
+        assert_eq!(input(b"\"x;y\",b\n").delimiter, b',');
+        assert_eq!(input(b"single\n1\n").delimiter, b',');
+    }
+
+    #[test]
+    fn reads_records_after_header() {
+        let mut i = input(b"a,b\n\"multi\nline\",2\n3,4");
+        let mut rec = csv::ByteRecord::new();
+        assert!(i.reader.read_byte_record(&mut rec).unwrap());
+        assert_eq!(&rec[0], b"multi\nline");
+        assert!(i.reader.read_byte_record(&mut rec).unwrap());
+        assert_eq!(&rec[1], b"4");
+        assert!(!i.reader.read_byte_record(&mut rec).unwrap());
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        let err = from_reader("e.csv".into(), None, Box::new(&b""[..]), None).unwrap_err();
+        assert!(err.to_string().contains("e.csv is empty"));
+    }
+}

@@ -1,0 +1,248 @@
+//! Sale times: parsing the shapes exports use, and Meta's time window.
+//!
+//! A time without an offset is store-local: it is read in the mapping's
+//! IANA zone. Local times that fall in a DST gap or fold are resolved the
+//! way RFC 5545 and most schedulers do ("compatible": a gap moves forward,
+//! a fold takes the earlier instant) instead of failing the row, because a
+//! sale at 01:30 on the night clocks change did happen.
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, fmt::strtime};
+
+/// Why a time could not be used. The `Display` text is the report detail
+/// (after the column name), so it never repeats the value itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("is empty")]
+    Empty,
+    #[error(
+        "is not a date and time in a known format (RFC 3339, YYYY-MM-DD HH:MM[:SS], unix seconds or milliseconds)"
+    )]
+    Unparseable,
+    #[error("does not match the mapping's time_format")]
+    FormatMismatch,
+    #[error("is not a real calendar date or time")]
+    Invalid,
+}
+
+/// Reads sale times for one mapping.
+#[derive(Debug, Clone)]
+pub struct TimeParser {
+    format: Option<String>,
+    zone: TimeZone,
+}
+
+impl TimeParser {
+    pub fn new(format: Option<String>, zone: TimeZone) -> TimeParser {
+        TimeParser { format, zone }
+    }
+
+    /// Unix seconds of `raw`.
+    pub fn parse(&self, raw: &str) -> Result<i64, TimeError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(TimeError::Empty);
+        }
+        if let Some(fmt) = &self.format {
+            return self.parse_with_format(fmt, s);
+        }
+        if let Some(dt) = parse_civil(s)? {
+            return self.local(dt);
+        }
+        if s.bytes().all(|b| b.is_ascii_digit()) {
+            let n: i64 = s.parse().map_err(|_| TimeError::Unparseable)?;
+            return match s.len() {
+                9..=11 => Ok(n),
+                12..=14 => Ok(n / 1000),
+                _ => Err(TimeError::Unparseable),
+            };
+        }
+        s.parse::<Timestamp>()
+            .map(|t| t.as_second())
+            .map_err(|_| TimeError::Unparseable)
+    }
+
+    fn parse_with_format(&self, fmt: &str, s: &str) -> Result<i64, TimeError> {
+        let tm = strtime::parse(fmt, s).map_err(|_| TimeError::FormatMismatch)?;
+        if tm.offset().is_some() {
+            return tm
+                .to_timestamp()
+                .map(|t| t.as_second())
+                .map_err(|_| TimeError::Invalid);
+        }
+        let dt = tm.to_datetime().map_err(|_| TimeError::Invalid)?;
+        self.local(dt)
+    }
+
+    fn local(&self, dt: DateTime) -> Result<i64, TimeError> {
+        self.zone
+            .to_ambiguous_timestamp(dt)
+            .compatible()
+            .map(|t| t.as_second())
+            .map_err(|_| TimeError::Invalid)
+    }
+}
+
+/// The fast path: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`
+/// (`T` also separates; fractional seconds are ignored). `Ok(None)` when
+/// the text has another shape (an offset, digits only, …).
+fn parse_civil(s: &str) -> Result<Option<DateTime>, TimeError> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0')))
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return Ok(None);
+    }
+    let (Some(y), Some(mo), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return Ok(None);
+    };
+    let (mut h, mut mi, mut sec) = (0, 0, 0);
+    if b.len() > 10 {
+        if !(b[10] == b' ' || b[10] == b'T') || b.len() < 16 || b[13] != b':' {
+            return Ok(None);
+        }
+        let (Some(hh), Some(mm)) = (digits(11..13), digits(14..16)) else {
+            return Ok(None);
+        };
+        (h, mi) = (hh, mm);
+        let rest = &b[16..];
+        if !rest.is_empty() {
+            if rest.len() < 3 || rest[0] != b':' {
+                return Ok(None);
+            }
+            let Some(ss) = digits(17..19) else {
+                return Ok(None);
+            };
+            sec = ss;
+            let tail = &rest[3..];
+            let fraction_only = tail.is_empty()
+                || (tail[0] == b'.' && tail.len() > 1 && tail[1..].iter().all(u8::is_ascii_digit));
+            if !fraction_only {
+                return Ok(None);
+            }
+        }
+    }
+    let narrow = |v: i32| i8::try_from(v).map_err(|_| TimeError::Invalid);
+    let year = i16::try_from(y).map_err(|_| TimeError::Invalid)?;
+    DateTime::new(
+        year,
+        narrow(mo)?,
+        narrow(d)?,
+        narrow(h)?,
+        narrow(mi)?,
+        narrow(sec)?,
+        0,
+    )
+    .map(Some)
+    .map_err(|_| TimeError::Invalid)
+}
+
+/// Meta's window for one action source, against a fixed "now".
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub now: i64,
+}
+
+/// How far a time may lie ahead of the clock (clock skew between the
+/// point-of-sale system and this machine).
+pub const FUTURE_TOLERANCE_SECS: i64 = 10 * 60;
+
+/// Where a time falls relative to the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Inside,
+    TooOld { max_age_days: i64 },
+    InFuture,
+}
+
+impl Window {
+    /// The oldest event Meta takes for `action_source`, in days.
+    pub fn max_age_days(action_source: &str) -> i64 {
+        if action_source == "physical_store" {
+            62
+        } else {
+            7
+        }
+    }
+
+    pub fn place(&self, event_time: i64, action_source: &str) -> Placement {
+        let max_age_days = Window::max_age_days(action_source);
+        if event_time < self.now - max_age_days * 86_400 {
+            Placement::TooOld { max_age_days }
+        } else if event_time > self.now + FUTURE_TOLERANCE_SECS {
+            Placement::InFuture
+        } else {
+            Placement::Inside
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc() -> TimeParser {
+        TimeParser::new(None, TimeZone::UTC)
+    }
+
+    #[test]
+    fn shapes() {
+        let p = utc();
+        let want = 1_795_000_000i64; // 2026-11-18T09:46:40Z
+        assert_eq!(p.parse("2026-11-18T09:46:40Z"), Ok(want));
+        assert_eq!(p.parse("2026-11-18T03:46:40-06:00"), Ok(want));
+        assert_eq!(p.parse("2026-11-18 09:46:40"), Ok(want));
+        assert_eq!(p.parse("2026-11-18 09:46"), Ok(want - 40));
+        assert_eq!(p.parse("2026-11-18 09:46:40.250"), Ok(want));
+        assert_eq!(p.parse("1795000000"), Ok(want));
+        assert_eq!(p.parse("1795000000123"), Ok(want));
+        assert_eq!(p.parse(""), Err(TimeError::Empty));
+        assert_eq!(p.parse("yesterday"), Err(TimeError::Unparseable));
+        assert_eq!(p.parse("2026-02-30 10:00"), Err(TimeError::Invalid));
+        assert_eq!(p.parse("2026-13-45 10:00"), Err(TimeError::Invalid));
+        assert_eq!(p.parse("12"), Err(TimeError::Unparseable));
+    }
+
+    #[test]
+    fn zones_gaps_and_folds() {
+        let chicago = TimeZone::get("America/Chicago").unwrap();
+        let p = TimeParser::new(None, chicago);
+        // CST is UTC-6 in November.
+        assert_eq!(p.parse("2026-11-18 03:46:40"), Ok(1_795_000_000));
+        // 2026-03-08 02:30 does not exist in Chicago: moved forward to 03:30 CDT.
+        let gap = p.parse("2026-03-08 02:30").unwrap();
+        assert_eq!(gap, utc().parse("2026-03-08T08:30:00Z").unwrap());
+        // 2026-11-01 01:30 happens twice: the earlier (CDT, UTC-5) is taken.
+        let fold = p.parse("2026-11-01 01:30").unwrap();
+        assert_eq!(fold, utc().parse("2026-11-01T06:30:00Z").unwrap());
+    }
+
+    #[test]
+    fn strftime_format() {
+        let p = TimeParser::new(Some("%m/%d/%Y %I:%M %p".into()), TimeZone::UTC);
+        assert_eq!(p.parse("11/18/2026 09:46 AM"), Ok(1_795_000_000 - 40));
+        assert_eq!(p.parse("2026-11-18"), Err(TimeError::FormatMismatch));
+    }
+
+    #[test]
+    fn window() {
+        let w = Window { now: 1_000_000_000 };
+        assert_eq!(w.place(w.now, "physical_store"), Placement::Inside);
+        assert_eq!(
+            w.place(w.now - 63 * 86_400, "physical_store"),
+            Placement::TooOld { max_age_days: 62 }
+        );
+        assert_eq!(
+            w.place(w.now - 8 * 86_400, "phone_call"),
+            Placement::TooOld { max_age_days: 7 }
+        );
+        assert_eq!(w.place(w.now + 601, "other"), Placement::InFuture);
+        assert_eq!(w.place(w.now + 600, "other"), Placement::Inside);
+    }
+}

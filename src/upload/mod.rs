@@ -1,0 +1,402 @@
+//! The uploader: the pipeline's sink that sends batches to Meta.
+//!
+//! Each batch is a tokio task holding one permit of the `--concurrency`
+//! semaphore. Within a task, a batch is a queue of parts: the whole batch
+//! first, then, after a code 100, the pieces left once the bad event is
+//! cut out (or the two halves when Meta does not say which event it was).
+//! Every row of a batch is reported exactly once, whatever happens.
+
+pub mod client;
+pub mod limits;
+pub mod retry;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+
+use tokio::runtime::Handle;
+use tokio::sync::Semaphore;
+
+use crate::event::RequestMeta;
+use crate::outcome::Reason;
+use crate::pipeline::{Batch, BatchEvent, ReportTx, Sink, SinkTotals};
+use crate::report::{ReportLine, Status};
+use client::GraphClient;
+use limits::{Pause, RateCap};
+use retry::{RetryPolicy, Verdict};
+
+/// How the uploader behaves; built from the `upload` arguments.
+pub struct UploadSettings {
+    pub concurrency: usize,
+    pub rate: f64,
+    pub retry: RetryPolicy,
+    pub meta: RequestMeta,
+}
+
+/// Why the run stopped early, for the summary and the exit code.
+#[derive(Debug, Clone)]
+pub struct StopReason {
+    pub code: i64,
+    pub message: String,
+}
+
+/// State every batch task shares.
+struct Shared {
+    client: GraphClient,
+    meta: RequestMeta,
+    retry: RetryPolicy,
+    rate: RateCap,
+    pause: Pause,
+    report: ReportTx,
+    payloads: Option<Mutex<BufWriter<File>>>,
+    stopped: AtomicBool,
+    stop_reason: Mutex<Option<StopReason>>,
+    requests: AtomicU64,
+    retries: AtomicU64,
+    events_received: AtomicU64,
+    /// First `seq` of every batch in flight: the dispatcher does not run
+    /// more than `window` rows ahead of the oldest, which bounds the
+    /// report's reorder buffer.
+    in_flight: Mutex<BTreeSet<u64>>,
+    finished: Condvar,
+}
+
+pub struct UploadSink {
+    shared: Arc<Shared>,
+    handle: Handle,
+    permits: Arc<Semaphore>,
+    concurrency: usize,
+    window: u64,
+}
+
+impl UploadSink {
+    pub fn new(
+        handle: Handle,
+        client: GraphClient,
+        settings: UploadSettings,
+        report: ReportTx,
+        payloads: Option<File>,
+        batch_size: usize,
+    ) -> UploadSink {
+        let concurrency = settings.concurrency.max(1);
+        UploadSink {
+            shared: Arc::new(Shared {
+                client,
+                meta: settings.meta,
+                retry: settings.retry,
+                rate: RateCap::new(settings.rate),
+                pause: Pause::default(),
+                report,
+                payloads: payloads.map(|f| Mutex::new(BufWriter::with_capacity(1 << 20, f))),
+                stopped: AtomicBool::new(false),
+                stop_reason: Mutex::new(None),
+                requests: AtomicU64::new(0),
+                retries: AtomicU64::new(0),
+                events_received: AtomicU64::new(0),
+                in_flight: Mutex::new(BTreeSet::new()),
+                finished: Condvar::new(),
+            }),
+            handle,
+            permits: Arc::new(Semaphore::new(concurrency)),
+            concurrency,
+            window: (batch_size.max(1) * concurrency * 16).max(50_000) as u64,
+        }
+    }
+
+    /// Whether a token or permission error stopped the run, and why.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        self.shared.stop_reason.lock().expect("lock").clone()
+    }
+
+    /// A handle to the stop reason that outlives the sink.
+    pub fn stop_reason_handle(&self) -> StopHandle {
+        StopHandle(Arc::clone(&self.shared))
+    }
+}
+
+/// Reads the stop reason after the sink is gone.
+pub struct StopHandle(Arc<Shared>);
+
+impl StopHandle {
+    pub fn get(&self) -> Option<StopReason> {
+        self.0.stop_reason.lock().expect("lock").clone()
+    }
+}
+
+impl Sink for UploadSink {
+    fn send(&mut self, batch: Batch) -> anyhow::Result<()> {
+        let shared = &self.shared;
+        if shared.stopped.load(Ordering::SeqCst) {
+            let reason = self.stop_reason().map(|r| r.message).unwrap_or_default();
+            fail_all(shared, batch.number, batch.events, 0, Reason::Auth, &reason, None);
+            return Ok(());
+        }
+        let first = batch.events.first().map_or(0, |e| e.seq);
+        {
+            let mut in_flight = shared.in_flight.lock().expect("lock");
+            while in_flight
+                .first()
+                .is_some_and(|oldest| first.saturating_sub(*oldest) > self.window)
+            {
+                in_flight = shared.finished.wait(in_flight).expect("lock");
+            }
+            in_flight.insert(first);
+        }
+        let permit = self
+            .handle
+            .block_on(Arc::clone(&self.permits).acquire_owned())?;
+        let shared = Arc::clone(shared);
+        self.handle.spawn(async move {
+            upload_batch(&shared, batch).await;
+            let mut in_flight = shared.in_flight.lock().expect("lock");
+            in_flight.remove(&first);
+            shared.finished.notify_all();
+            drop(permit);
+        });
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<SinkTotals> {
+        let all = u32::try_from(self.concurrency).unwrap_or(u32::MAX);
+        let _all = self
+            .handle
+            .block_on(Arc::clone(&self.permits).acquire_many_owned(all))?;
+        let shared = &self.shared;
+        if let Some(p) = &shared.payloads {
+            p.lock().expect("lock").flush()?;
+        }
+        Ok(SinkTotals {
+            requests: shared.requests.load(Ordering::SeqCst),
+            retries: shared.retries.load(Ordering::SeqCst),
+            events_received: shared.events_received.load(Ordering::SeqCst),
+        })
+    }
+}
+
+/// One part of a batch and how many attempts its rows have had so far.
+struct Part {
+    events: Vec<BatchEvent>,
+    attempts: u32,
+}
+
+/// Sends one batch to its end: every event ends sent, rejected or failed.
+async fn upload_batch(shared: &Shared, batch: Batch) {
+    let number = batch.number;
+    let mut parts = VecDeque::from([Part {
+        events: batch.events,
+        attempts: 0,
+    }]);
+    while let Some(part) = parts.pop_front() {
+        send_part(shared, number, part, &mut parts).await;
+    }
+}
+
+async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut VecDeque<Part>) {
+    let body = shared
+        .meta
+        .body(part.events.iter().map(|e| e.json.as_str()));
+    if let Some(p) = &shared.payloads {
+        let mut p = p.lock().expect("lock");
+        let _ = p.write_all(body.as_bytes()).and_then(|()| p.write_all(b"\n"));
+    }
+    let mut retries = 0u32;
+    loop {
+        if shared.stopped.load(Ordering::SeqCst) {
+            let reason = shared
+                .stop_reason
+                .lock()
+                .expect("lock")
+                .as_ref()
+                .map(|r| r.message.clone())
+                .unwrap_or_default();
+            fail_all(shared, number, part.events, part.attempts, Reason::Auth, &reason, None);
+            return;
+        }
+        shared.pause.wait().await;
+        shared.rate.ready().await;
+        shared.pause.wait().await;
+        part.attempts += 1;
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        let answer = shared.client.post_events(&body).await;
+        if let Some(wait) = answer.usage.self_imposed_pause() {
+            shared.pause.extend(wait);
+        }
+        let (reason, detail) = match answer.verdict {
+            Verdict::Accepted {
+                events_received,
+                fbtrace_id,
+            } => {
+                shared
+                    .events_received
+                    .fetch_add(events_received, Ordering::Relaxed);
+                let trace: Option<Arc<str>> = fbtrace_id.map(Into::into);
+                let lines = part
+                    .events
+                    .into_iter()
+                    .map(|e| line(number, e, part.attempts, Status::Sent, None, "".into(), trace.clone()))
+                    .collect();
+                let _ = shared.report.send(lines);
+                return;
+            }
+            Verdict::Invalid {
+                message,
+                index,
+                fbtrace_id,
+            } => {
+                isolate(shared, number, part, index, &message, fbtrace_id, parts);
+                return;
+            }
+            Verdict::Auth { code, message } => {
+                let message = format!(
+                    "Graph error {code}: {message} (the token is expired or lacks permission for this dataset)"
+                );
+                {
+                    let mut reason = shared.stop_reason.lock().expect("lock");
+                    if reason.is_none() {
+                        *reason = Some(StopReason {
+                            code,
+                            message: message.clone(),
+                        });
+                    }
+                }
+                shared.stopped.store(true, Ordering::SeqCst);
+                fail_all(shared, number, part.events, part.attempts, Reason::Auth, &message, None);
+                return;
+            }
+            Verdict::Fatal {
+                code,
+                message,
+                fbtrace_id,
+            } => {
+                let detail = match code {
+                    Some(c) => format!("Graph error {c}: {message}"),
+                    None => message,
+                };
+                fail_all(
+                    shared,
+                    number,
+                    part.events,
+                    part.attempts,
+                    Reason::Network,
+                    &detail,
+                    fbtrace_id.map(Into::into),
+                );
+                return;
+            }
+            Verdict::RateLimited { detail, wait } => {
+                let wait = wait.unwrap_or_default().max(shared.retry.backoff(retries + 1));
+                shared.pause.extend(wait);
+                (Reason::RateLimited, detail)
+            }
+            Verdict::Transient { detail } => {
+                tokio::time::sleep(shared.retry.backoff(retries)).await;
+                (Reason::Network, detail)
+            }
+        };
+        if retries >= shared.retry.max_retries {
+            let detail = format!("gave up after {} attempts; last answer: {detail}", part.attempts);
+            fail_all(shared, number, part.events, part.attempts, reason, &detail, None);
+            return;
+        }
+        retries += 1;
+        shared.retries.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Code 100: report the named event rejected and queue the rest, or split
+/// the part in halves when Meta did not name one.
+fn isolate(
+    shared: &Shared,
+    number: u64,
+    mut part: Part,
+    index: Option<usize>,
+    message: &str,
+    fbtrace_id: Option<String>,
+    parts: &mut VecDeque<Part>,
+) {
+    let trace: Option<Arc<str>> = fbtrace_id.map(Into::into);
+    let detail: Arc<str> = format!("Meta refused this event: {message}").into();
+    let reject = |e: BatchEvent, attempts: u32| {
+        line(
+            number,
+            e,
+            attempts,
+            Status::Rejected,
+            Some(Reason::Graph100),
+            Arc::clone(&detail),
+            trace.clone(),
+        )
+    };
+    match index {
+        Some(i) if i < part.events.len() => {
+            let bad = part.events.remove(i);
+            let _ = shared.report.send(vec![reject(bad, part.attempts)]);
+            if !part.events.is_empty() {
+                parts.push_front(part);
+            }
+        }
+        _ if part.events.len() == 1 => {
+            let _ = shared.report.send(vec![reject(part.events.remove(0), part.attempts)]);
+        }
+        _ => {
+            let tail = part.events.split_off(part.events.len() / 2);
+            parts.push_front(Part {
+                events: tail,
+                attempts: part.attempts,
+            });
+            parts.push_front(part);
+        }
+    }
+}
+
+fn line(
+    batch: u64,
+    e: BatchEvent,
+    attempts: u32,
+    status: Status,
+    reason: Option<Reason>,
+    detail: Arc<str>,
+    fbtrace_id: Option<Arc<str>>,
+) -> ReportLine {
+    ReportLine {
+        seq: e.seq,
+        file: e.file,
+        row: e.row,
+        status,
+        event_id: Some(e.event_id),
+        batch: Some(batch),
+        attempts,
+        reason,
+        detail,
+        fbtrace_id,
+    }
+}
+
+fn fail_all(
+    shared: &Shared,
+    batch: u64,
+    events: Vec<BatchEvent>,
+    attempts: u32,
+    reason: Reason,
+    detail: &str,
+    fbtrace_id: Option<Arc<str>>,
+) {
+    let detail: Arc<str> = detail.into();
+    let lines = events
+        .into_iter()
+        .map(|e| {
+            line(
+                batch,
+                e,
+                attempts,
+                Status::Failed,
+                Some(reason),
+                Arc::clone(&detail),
+                fbtrace_id.clone(),
+            )
+        })
+        .collect();
+    let _ = shared.report.send(lines);
+}
