@@ -352,13 +352,25 @@ impl Mapping {
             }
         }
         push(&mut uses, "[event] name_column", &ev.name_column);
-        push(&mut uses, "[event] action_source_column", &ev.action_source_column);
+        push(
+            &mut uses,
+            "[event] action_source_column",
+            &ev.action_source_column,
+        );
         push(&mut uses, "[event] time_column", &ev.time_column);
         push(&mut uses, "[event] id_column", &ev.id_column);
         let cd = &self.custom_data;
         push(&mut uses, "[custom_data] value_column", &cd.value_column);
-        push(&mut uses, "[custom_data] currency_column", &cd.currency_column);
-        push(&mut uses, "[custom_data] order_id_column", &cd.order_id_column);
+        push(
+            &mut uses,
+            "[custom_data] currency_column",
+            &cd.currency_column,
+        );
+        push(
+            &mut uses,
+            "[custom_data] order_id_column",
+            &cd.order_id_column,
+        );
         for (key, col) in &cd.columns {
             uses.push((format!("[custom_data] columns.{key}"), col.as_str()));
         }
@@ -540,7 +552,9 @@ em = "email"
     fn missing_time_column_and_keys() {
         let err = parse("[user_data]\nem = \"e\"\n").unwrap_err().to_string();
         assert!(err.contains("time_column is missing"), "{err}");
-        let err = parse("[event]\ntime_column = \"t\"\n").unwrap_err().to_string();
+        let err = parse("[event]\ntime_column = \"t\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("maps no column"), "{err}");
     }
 

@@ -77,7 +77,14 @@ mod tests {
 
     #[test]
     fn escapes_like_json() {
-        for s in ["plain", "quo\"te", "back\\slash", "nl\n\r\t", "\u{1}ctl", "é✓"] {
+        for s in [
+            "plain",
+            "quo\"te",
+            "back\\slash",
+            "nl\n\r\t",
+            "\u{1}ctl",
+            "é✓",
+        ] {
             let mut out = String::new();
             push_json_str(&mut out, s);
             let back: String = serde_json::from_str(&out).unwrap();

@@ -350,14 +350,18 @@ impl RowMapper {
                 Ok(None) if event_name == "Purchase" => {
                     return Err(Rejection::new(
                         Reason::BadValue,
-                        format!("column {name}: empty, and Meta requires a value for Purchase events"),
+                        format!(
+                            "column {name}: empty, and Meta requires a value for Purchase events"
+                        ),
                     ));
                 }
                 Ok(None) => {}
                 Err(ValueError::Negative) => {
                     return Err(Rejection::new(
                         Reason::BadValue,
-                        format!("column {name}: the value is negative (refunds are not conversions)"),
+                        format!(
+                            "column {name}: the value is negative (refunds are not conversions)"
+                        ),
                     ));
                 }
                 Err(ValueError::NotANumber) => {
@@ -371,7 +375,9 @@ impl RowMapper {
                 Err(ValueError::UnknownCurrency) => {
                     return Err(Rejection::new(
                         Reason::BadCurrency,
-                        format!("column {name}: the currency written with the amount is not an ISO 4217 code"),
+                        format!(
+                            "column {name}: the currency written with the amount is not an ISO 4217 code"
+                        ),
                     ));
                 }
             }
@@ -396,9 +402,13 @@ impl RowMapper {
         if let (Some(written), Some(currency)) = (&value_currency, &currency)
             && written != currency
         {
+            let value_col =
+                plan.column_name(plan.value_column.expect("a written currency comes from it"));
             return Err(Rejection::new(
                 Reason::BadCurrency,
-                "the amount names one currency and the currency column another".to_owned(),
+                format!(
+                    "column {value_col}: the amount names another currency than the currency column"
+                ),
             ));
         }
         match &currency {
@@ -407,10 +417,17 @@ impl RowMapper {
                 push_json_str(&mut fields, code);
             }
             None if plan.value_column.is_some() && !first => {
-                return Err(Rejection::new(
-                    Reason::BadCurrency,
-                    "no currency for the value: map currency_column or set currency in [custom_data]",
-                ));
+                let detail = match plan.currency_column {
+                    Some(col) => format!(
+                        "column {}: empty, and the value needs a currency (an ISO 4217 code such as USD)",
+                        plan.column_name(col)
+                    ),
+                    None => format!(
+                        "column {}: the value has no currency; map currency_column or set currency in [custom_data]",
+                        plan.column_name(plan.value_column.expect("checked"))
+                    ),
+                };
+                return Err(Rejection::new(Reason::BadCurrency, detail));
             }
             None => {}
         }

@@ -275,11 +275,7 @@ fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> Vec<RowOutcome> {
 }
 
 /// The reader thread: every input in turn, in chunks of records.
-fn read_chunks(
-    inputs: Vec<Input>,
-    tx: Sender<Result<Chunk, ReadError>>,
-    stop: &AtomicBool,
-) {
+fn read_chunks(inputs: Vec<Input>, tx: Sender<Result<Chunk, ReadError>>, stop: &AtomicBool) {
     let mut seq = 0u64;
     let mut chunk_seq = 0u64;
     for (file, mut input) in inputs.into_iter().enumerate() {

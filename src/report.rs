@@ -121,7 +121,10 @@ impl<W: Write> ReportWriter<W> {
     }
 
     fn write(&mut self, line: &ReportLine) -> std::io::Result<()> {
-        let file = self.files.get(line.file as usize).map_or("", String::as_str);
+        let file = self
+            .files
+            .get(line.file as usize)
+            .map_or("", String::as_str);
         let out = &mut self.out;
         out.write_field(file)?;
         out.write_field(self.itoa.format(line.row))?;
@@ -192,7 +195,10 @@ mod tests {
         let text = String::from_utf8(w.finish().unwrap()).unwrap();
         let rows: Vec<&str> = text.lines().collect();
         assert_eq!(rows[0], COLUMNS.join(","));
-        assert_eq!(rows[1], "in.csv,1,valid,e0,,,,\"column t: the time is empty, \"\"quoted\"\"\",");
+        assert_eq!(
+            rows[1],
+            "in.csv,1,valid,e0,,,,\"column t: the time is empty, \"\"quoted\"\"\","
+        );
         assert!(rows[5].starts_with("in.csv,5,rejected,e4,,,bad_time,"));
         assert_eq!(rows.len(), 6);
     }

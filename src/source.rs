@@ -74,10 +74,9 @@ pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
     };
     let lower = spec.to_ascii_lowercase();
     let decoded: Box<dyn Read + Send> = if lower.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(
-            1 << 16,
-            raw,
-        )))
+        Box::new(flate2::read::MultiGzDecoder::new(
+            io::BufReader::with_capacity(1 << 16, raw),
+        ))
     } else if lower.ends_with(".zst") || lower.ends_with(".zstd") {
         Box::new(
             zstd::stream::read::Decoder::new(raw).map_err(|source| InputError::Open {
@@ -116,10 +115,11 @@ pub fn from_reader(
     let mut rest = rest;
     if start == 3 {
         let mut bom = [0u8; 3];
-        rest.read_exact(&mut bom).map_err(|source| InputError::Read {
-            name: name.clone(),
-            source,
-        })?;
+        rest.read_exact(&mut bom)
+            .map_err(|source| InputError::Read {
+                name: name.clone(),
+                source,
+            })?;
     }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)

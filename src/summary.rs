@@ -172,9 +172,9 @@ impl std::str::FromStr for MaxRejected {
             }
             Ok(MaxRejected::Percent(p))
         } else {
-            s.parse()
-                .map(MaxRejected::Count)
-                .map_err(|_| format!("{s:?} is neither a count (such as 100) nor a percentage (such as 0.5%)"))
+            s.parse().map(MaxRejected::Count).map_err(|_| {
+                format!("{s:?} is neither a count (such as 100) nor a percentage (such as 0.5%)")
+            })
         }
     }
 }

@@ -118,7 +118,11 @@ pub struct UploadArgs {
     #[arg(long, default_value_t = 8)]
     pub max_retries: u32,
     /// Graph API base URL.
-    #[arg(long, env = "META_GRAPH_URL", default_value = "https://graph.facebook.com")]
+    #[arg(
+        long,
+        env = "META_GRAPH_URL",
+        default_value = "https://graph.facebook.com"
+    )]
     pub api_base: String,
     /// Graph API version.
     #[arg(long, default_value = "v26.0")]

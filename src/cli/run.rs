@@ -19,7 +19,6 @@ use crate::report::ReportWriter;
 use crate::source;
 use crate::summary::Summary;
 
-
 pub fn validate(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     dry_run(args, global)
 }
@@ -111,7 +110,11 @@ fn dry_run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints the summary, writes `--summary-json`, picks the exit code.
-pub(super) fn finish(summary: &Summary, args: &RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn finish(
+    summary: &Summary,
+    args: &RunArgs,
+    global: &GlobalArgs,
+) -> anyhow::Result<ExitCode> {
     if !global.quiet {
         eprintln!("{}", summary.human());
     }
@@ -121,7 +124,11 @@ pub(super) fn finish(summary: &Summary, args: &RunArgs, global: &GlobalArgs) -> 
             .with_context(|| format!("cannot write the summary {}", path.display()))?;
     }
     let ok = summary.within(&args.max_rejected.unwrap_or_default());
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `<first input>.report.csv`; for stdin, `stdin.report.csv`.

@@ -26,7 +26,9 @@ pub fn upload(args: UploadArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode>
         .build()
         .context("cannot start the async runtime")?;
 
-    let (api_base, token, dataset, sandbox): (String, SecretString, String, Option<()>) = if args.sandbox {
+    let (api_base, token, dataset, sandbox): (String, SecretString, String, Option<()>) = if args
+        .sandbox
+    {
         anyhow::bail!("SANDBOX_PENDING");
     } else {
         let token = read_token(&args)?;
@@ -37,8 +39,14 @@ pub fn upload(args: UploadArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode>
         })?;
         (args.api_base.clone(), token, dataset, None)
     };
-    if dataset.is_empty() || !dataset.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        anyhow::bail!("--dataset {dataset:?} is not a dataset id (digits, as Events Manager shows it)");
+    if dataset.is_empty()
+        || !dataset
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        anyhow::bail!(
+            "--dataset {dataset:?} is not a dataset id (digits, as Events Manager shows it)"
+        );
     }
     let app_secret = std::env::var("META_APP_SECRET")
         .ok()

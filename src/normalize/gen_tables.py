@@ -29,14 +29,16 @@ def pairs(rows):
 
 
 def exact(*groups):
-    """Sorted exact-match table; the first group that names a key wins."""
+    """Exact-match table sorted by (length, name), the order `location::lookup`
+    searches in: most probes are then settled by comparing lengths. The first
+    group that names a key wins."""
     table = {}
     for group in groups:
         for key, code in group:
             if key in table and table[key] != code:
                 raise SystemExit(f"{key}: {table[key]} vs {code}")
             table.setdefault(key, code)
-    return sorted(table.items())
+    return sorted(table.items(), key=lambda kv: (len(kv[0]), kv[0]))
 
 
 def check(rows, code_len=2):
@@ -73,13 +75,13 @@ parts = [
     "",
     emit("STATE_NAMES", "US states and Canadian provinces: the reference's names in their order,\nthen offconv's (DC and the US territories). Order breaks ties in the\ncontained-name search.", states),
     "",
-    emit("STATE_EXACT", "[`STATE_NAMES`] sorted by name, for the exact lookup.", exact(states)),
+    emit("STATE_EXACT", "[`STATE_NAMES`] sorted by length, then name, for the exact lookup.", exact(states)),
     "",
     emit("COUNTRY_NAMES", "The reference's country names and aliases in their order: the only\nnames the contained-name search looks for.", countries),
     "",
-    emit("COUNTRY_EXACT", "Every exact country name, sorted: the reference's names, ISO 3166-1\nalpha-3 codes (all 249) and offconv's aliases.", exact(countries, alpha3, aliases)),
+    emit("COUNTRY_EXACT", "Every exact country name, sorted by length then name: the reference's names, ISO 3166-1\nalpha-3 codes (all 249) and offconv's aliases.", exact(countries, alpha3, aliases)),
     "",
-    emit("GENDER_WORDS", "The reference's two gender word lists as one table sorted by word.", gender),
+    emit("GENDER_WORDS", "The reference's two gender word lists as one table, sorted by length\nthen word.", gender),
     "",
 ]
 open("src/normalize/tables.rs", "w", encoding="utf-8").write("\n".join(parts))

@@ -3,7 +3,7 @@
 //! `woman`, `mrs`, …); Meta knows only `m` and `f`, so anything else
 //! (`other`, `u`, `Mrs.` with its dot) is dropped rather than guessed.
 
-use super::location::lookup;
+use super::location::{by_length_then_name, lookup};
 use super::tables::GENDER_WORDS;
 use super::text;
 
@@ -56,6 +56,10 @@ mod tests {
             }
         }
         assert_eq!(count, GENDER_WORDS.len());
-        assert!(GENDER_WORDS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(
+            GENDER_WORDS
+                .windows(2)
+                .all(|w| by_length_then_name(w[0].0, w[1].0).is_lt())
+        );
     }
 }

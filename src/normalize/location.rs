@@ -66,12 +66,18 @@ fn region_code(out: &mut String, exact: &[(&str, &'static str)], names: &[(&str,
     out.truncate(2);
 }
 
-/// Exact lookup in a table sorted by name.
+/// Exact lookup in a table sorted by length, then name (see
+/// `gen_tables.py`): most probes compare two integers instead of two
+/// strings.
 pub(crate) fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {
     table
-        .binary_search_by(|(name, _)| (*name).cmp(key))
+        .binary_search_by(|(name, _)| by_length_then_name(name, key))
         .ok()
         .map(|i| table[i].1)
+}
+
+pub(crate) fn by_length_then_name(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// **offconv:** the longest name found inside `letters` (`kansascitymissouri`
@@ -81,11 +87,18 @@ pub(crate) fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'stat
 fn longest_contained(names: &[(&str, &'static str)], letters: &str) -> Option<&'static str> {
     let mut best: Option<(usize, &'static str)> = None;
     for &(name, code) in names {
-        if best.is_none_or(|(len, _)| name.len() > len) && letters.contains(name) {
+        // Names are a few letters long and so is the haystack: a plain
+        // window compare beats setting up `str::contains`' searcher.
+        let longer = best.is_none_or(|(len, _)| name.len() > len);
+        if longer && contains(letters.as_bytes(), name.as_bytes()) {
             best = Some((name.len(), code));
         }
     }
     best.map(|(_, code)| code)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= haystack.len() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// `zp`: lowercase, the part before the first `-`, trimmed, at least two
@@ -215,7 +228,12 @@ mod tests {
             assert_eq!(lookup(COUNTRY_EXACT, n), Some(*tc), "{n}");
         }
         for table in [STATE_EXACT, COUNTRY_EXACT] {
-            assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "sorted, unique");
+            assert!(
+                table
+                    .windows(2)
+                    .all(|w| by_length_then_name(w[0].0, w[1].0).is_lt()),
+                "sorted, unique"
+            );
         }
         assert_eq!(STATE_EXACT.len(), STATE_NAMES.len());
     }

@@ -202,7 +202,7 @@ impl MatchValue<'_> {
     fn is_empty(&self) -> bool {
         match self {
             MatchValue::One(s) => s.is_empty(),
-            MatchValue::Many(v) => v.is_empty(),
+            MatchValue::Many(v) => v.iter().all(|s| s.is_empty()),
             MatchValue::Other(_) => false,
         }
     }
@@ -214,22 +214,8 @@ pub struct MalformedBody(pub String);
 
 /// Parses a JSON body.
 pub fn parse_json(body: &[u8]) -> Result<EventsRequest<'_>, MalformedBody> {
-    #[derive(Deserialize)]
-    struct JsonBody<'a> {
-        #[serde(borrow, default)]
-        data: Option<RawData<'a>>,
-        #[serde(borrow, default)]
-        access_token: Option<Cow<'a, str>>,
-        #[serde(borrow, default)]
-        upload_tag: Option<Cow<'a, str>>,
-    }
-    let body: JsonBody<'_> = serde_json::from_slice(body)
-        .map_err(|e| MalformedBody(format!("the request body is not valid JSON: {e}")))?;
-    Ok(EventsRequest {
-        data: body.data,
-        access_token: body.access_token,
-        upload_tag: body.upload_tag,
-    })
+    serde_json::from_slice(body)
+        .map_err(|e| MalformedBody(format!("the request body is not a JSON object: {e}")))
 }
 
 /// Parses a form body (`data=<json>&access_token=…&upload_tag=…`).
@@ -319,6 +305,47 @@ macro_rules! lenient_rest {
         }
         lenient_rest!(@each $other; $($rest)*);
     };
+}
+
+impl<'de> Deserialize<'de> for EventsRequest<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(field_identifier, rename_all = "snake_case")]
+        enum Key {
+            Data,
+            AccessToken,
+            UploadTag,
+            #[serde(other)]
+            Other,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EventsRequest<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                // A token or tag that is not a string counts as absent.
+                let text = |value: Option<Scalar<'de>>| match value {
+                    Some(Scalar::Str(s)) => Some(s),
+                    _ => None,
+                };
+                let mut request = EventsRequest::default();
+                while let Some(key) = map.next_key()? {
+                    match key {
+                        Key::Data => request.data = map.next_value()?,
+                        Key::AccessToken => request.access_token = text(map.next_value()?),
+                        Key::UploadTag => request.upload_tag = text(map.next_value()?),
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(request)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 impl<'de> Deserialize<'de> for RawData<'de> {
@@ -531,7 +558,10 @@ mod tests {
         let Event::Object(e) = &events[0] else {
             panic!()
         };
-        assert!(matches!(e.event_name, Some(Scalar::Str(Cow::Borrowed("Purchase")))));
+        assert!(matches!(
+            e.event_name,
+            Some(Scalar::Str(Cow::Borrowed("Purchase")))
+        ));
         assert_eq!(e.event_time, Some(Scalar::Int(1_700_000_000)));
         let Some(UserDataField::Object(user)) = &e.user_data else {
             panic!()
@@ -562,7 +592,8 @@ mod tests {
 
     #[test]
     fn form_bodies_carry_data_as_text() {
-        let body = b"access_token=T%201&data=%5B%7B%22event_name%22%3A%22Lead%22%7D%5D&upload_tag=u";
+        let body =
+            b"access_token=T%201&data=%5B%7B%22event_name%22%3A%22Lead%22%7D%5D&upload_tag=u";
         let request = parse_form(body);
         assert_eq!(request.access_token.as_deref(), Some("T 1"));
         let Some(RawData::Text(text)) = request.data else {

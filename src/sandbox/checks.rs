@@ -13,8 +13,8 @@
 //! 1,000 events, a body that is not JSON) contain no `data[`.
 
 use super::body::{
-    CHECKED_KEYS, Event, EventFields, HASHED_KEYS, MatchValue, Scalar, UserData,
-    UserDataField, UserDataKey,
+    CHECKED_KEYS, Event, EventFields, HASHED_KEYS, MatchValue, Scalar, UserData, UserDataField,
+    UserDataKey,
 };
 use super::graph::GraphError;
 
@@ -99,7 +99,9 @@ pub fn check_events<'e>(
     events
         .iter()
         .enumerate()
-        .map(|(index, event)| check_event(event, now).map_err(|problem| Refusal::Event { index, problem }))
+        .map(|(index, event)| {
+            check_event(event, now).map_err(|problem| Refusal::Event { index, problem })
+        })
         .collect()
 }
 
@@ -113,8 +115,12 @@ fn check_event<'e>(event: &'e Event<'e>, now: i64) -> Result<CheckedEvent<'e>, E
         None => return Err(EventProblem::Missing("event_time")),
         Some(Scalar::Int(t)) => *t,
         // Graph coerces numeric strings, as form-encoded parameters are strings.
-        Some(Scalar::Str(s)) => s.parse().map_err(|_| wrong_type("event_time", "a Unix time in seconds", "a string"))?,
-        Some(Scalar::Other(found)) => return Err(wrong_type("event_time", "a Unix time in seconds", found)),
+        Some(Scalar::Str(s)) => s
+            .parse()
+            .map_err(|_| wrong_type("event_time", "a Unix time in seconds", "a string"))?,
+        Some(Scalar::Other(found)) => {
+            return Err(wrong_type("event_time", "a Unix time in seconds", found));
+        }
     };
     let action_source = required_text(&e.action_source, "action_source")?;
     if !ACTION_SOURCES.contains(&action_source) {
@@ -147,7 +153,10 @@ fn check_event<'e>(event: &'e Event<'e>, now: i64) -> Result<CheckedEvent<'e>, E
     })
 }
 
-fn required_text<'e>(value: &'e Option<Scalar<'e>>, field: &'static str) -> Result<&'e str, EventProblem> {
+fn required_text<'e>(
+    value: &'e Option<Scalar<'e>>,
+    field: &'static str,
+) -> Result<&'e str, EventProblem> {
     match value {
         None => Err(EventProblem::Missing(field)),
         Some(Scalar::Str(s)) if s.is_empty() => Err(EventProblem::Missing(field)),
@@ -158,7 +167,11 @@ fn required_text<'e>(value: &'e Option<Scalar<'e>>, field: &'static str) -> Resu
 }
 
 fn wrong_type(field: &'static str, expected: &'static str, found: &'static str) -> EventProblem {
-    EventProblem::WrongType { field, expected, found }
+    EventProblem::WrongType {
+        field,
+        expected,
+        found,
+    }
 }
 
 /// The time window: how old an event may be depends on its action source.
@@ -188,8 +201,11 @@ fn check_user_data(user: &UserData<'_>) -> Result<(), EventProblem> {
         let key = UserDataKey::ALL[index].name();
         let hashed = index < HASHED_KEYS;
         let ok = match value {
-            MatchValue::One(s) => !hashed || is_sha256_hex(s),
-            MatchValue::Many(list) => !hashed || list.iter().all(|s| is_sha256_hex(s)),
+            // An empty string carries nothing, hashed or not: it is absent.
+            MatchValue::One(s) => !hashed || s.is_empty() || is_sha256_hex(s),
+            MatchValue::Many(list) => {
+                !hashed || list.iter().all(|s| s.is_empty() || is_sha256_hex(s))
+            }
             MatchValue::Other(found) => {
                 return Err(wrong_type(key, "a string or a list of strings", found));
             }
@@ -214,13 +230,21 @@ impl Refusal {
     /// The Graph error answering this refusal.
     pub fn to_graph_error(&self) -> GraphError {
         let (subcode, title, msg) = match self {
-            Refusal::NoData => (2_804_008, "Missing Parameter", "The parameter data is required.".to_owned()),
+            Refusal::NoData => (
+                2_804_008,
+                "Missing Parameter",
+                "The parameter data is required.".to_owned(),
+            ),
             Refusal::DataNotList(found) => (
                 2_804_009,
                 "Invalid Parameter Type",
                 format!("The parameter data must be a list of events, found {found}."),
             ),
-            Refusal::NoEvents => (2_804_008, "Missing Parameter", "The parameter data holds no events.".to_owned()),
+            Refusal::NoEvents => (
+                2_804_008,
+                "Missing Parameter",
+                "The parameter data holds no events.".to_owned(),
+            ),
             Refusal::TooManyEvents(n) => (
                 2_804_019,
                 "Too Many Events",
@@ -228,7 +252,11 @@ impl Refusal {
             ),
             Refusal::Event { index, problem } => {
                 let (subcode, title, reason) = problem.describe();
-                (subcode, title, format!("Invalid parameter at data[{index}]: {reason}"))
+                (
+                    subcode,
+                    title,
+                    format!("Invalid parameter at data[{index}]: {reason}"),
+                )
             }
         };
         GraphError::invalid_parameter(subcode, title, msg)
@@ -239,30 +267,57 @@ impl EventProblem {
     /// Subcode, title and reason. Reasons never quote customer information.
     fn describe(&self) -> (u32, &'static str, String) {
         match self {
-            EventProblem::NotObject(found) => (2_804_009, "Invalid Parameter Type", format!("an event must be an object, found {found}.")),
-            EventProblem::Missing(field) => (2_804_008, "Missing Parameter", format!("the parameter {field} is required.")),
-            EventProblem::WrongType { field, expected, found } => {
-                (2_804_009, "Invalid Parameter Type", format!("{field} must be {expected}, found {found}."))
-            }
+            EventProblem::NotObject(found) => (
+                2_804_009,
+                "Invalid Parameter Type",
+                format!("an event must be an object, found {found}."),
+            ),
+            EventProblem::Missing(field) => (
+                2_804_008,
+                "Missing Parameter",
+                format!("the parameter {field} is required."),
+            ),
+            EventProblem::WrongType {
+                field,
+                expected,
+                found,
+            } => (
+                2_804_009,
+                "Invalid Parameter Type",
+                format!("{field} must be {expected}, found {found}."),
+            ),
             EventProblem::UnknownActionSource(value) => (
                 2_804_010,
                 "Invalid Action Source",
-                format!("action_source '{value}' is not one of {}.", ACTION_SOURCES.join(", ")),
+                format!(
+                    "action_source '{value}' is not one of {}.",
+                    ACTION_SOURCES.join(", ")
+                ),
             ),
-            EventProblem::TooOld { age_days, max_days, action_source } => (
+            EventProblem::TooOld {
+                age_days,
+                max_days,
+                action_source,
+            } => (
                 2_804_003,
                 "Event Timestamp Too Old",
-                format!("event_time is {age_days} days old; {action_source} events may be at most {max_days} days old."),
+                format!(
+                    "event_time is {age_days} days old; {action_source} events may be at most {max_days} days old."
+                ),
             ),
             EventProblem::InFuture { secs } => (
                 2_804_004,
                 "Event Timestamp In The Future",
-                format!("event_time is {secs} seconds in the future; at most {MAX_FUTURE_SECS} are allowed."),
+                format!(
+                    "event_time is {secs} seconds in the future; at most {MAX_FUTURE_SECS} are allowed."
+                ),
             ),
             EventProblem::NotHashed(key) => (
                 2_804_016,
                 "Customer Information Not Hashed",
-                format!("user_data.{key} must be a SHA-256 hash (64 lowercase hex digits) of the normalized value."),
+                format!(
+                    "user_data.{key} must be a SHA-256 hash (64 lowercase hex digits) of the normalized value."
+                ),
             ),
             EventProblem::NoCustomerInformation => (
                 2_804_050,

@@ -50,13 +50,22 @@ fn required_fields_name_the_first_bad_event() {
     assert_eq!(problem_at(&body), (2, EventProblem::Missing("event_name")));
 
     let no_time = r#"{"event_name":"Lead","action_source":"app","user_data":{"fbp":"x"}}"#;
-    assert_eq!(problem_at(&format!("[{no_time}]")).1, EventProblem::Missing("event_time"));
+    assert_eq!(
+        problem_at(&format!("[{no_time}]")).1,
+        EventProblem::Missing("event_time")
+    );
 
     let no_source = r#"{"event_name":"Lead","event_time":1780000000,"user_data":{"fbp":"x"}}"#;
-    assert_eq!(problem_at(&format!("[{no_source}]")).1, EventProblem::Missing("action_source"));
+    assert_eq!(
+        problem_at(&format!("[{no_source}]")).1,
+        EventProblem::Missing("action_source")
+    );
 
     let empty_name = r#"{"event_name":"","event_time":1780000000,"action_source":"app","user_data":{"fbp":"x"}}"#;
-    assert_eq!(problem_at(&format!("[{empty_name}]")).1, EventProblem::Missing("event_name"));
+    assert_eq!(
+        problem_at(&format!("[{empty_name}]")).1,
+        EventProblem::Missing("event_name")
+    );
 }
 
 #[test]
@@ -65,14 +74,20 @@ fn wrong_types_are_refused_with_the_index() {
     let time_text = event("").replace(&NOW.to_string(), "\"yesterday\"");
     assert!(matches!(
         problem_at(&format!("[{time_text}]")).1,
-        EventProblem::WrongType { field: "event_time", .. }
+        EventProblem::WrongType {
+            field: "event_time",
+            ..
+        }
     ));
     let numeric_text = event("").replace(&NOW.to_string(), &format!("\"{NOW}\""));
     assert_eq!(check(&format!("[{numeric_text}]")), Ok(1));
     let id_number = event("").replace("\"o-1\"", "12");
     assert!(matches!(
         problem_at(&format!("[{id_number}]")).1,
-        EventProblem::WrongType { field: "event_id", .. }
+        EventProblem::WrongType {
+            field: "event_id",
+            ..
+        }
     ));
 }
 
@@ -93,7 +108,10 @@ fn time_window_depends_on_action_source() {
             .replace("physical_store", source)
     };
     let day = 86_400;
-    assert_eq!(check(&format!("[{}]", at(NOW - 62 * day, "physical_store"))), Ok(1));
+    assert_eq!(
+        check(&format!("[{}]", at(NOW - 62 * day, "physical_store"))),
+        Ok(1)
+    );
     assert_eq!(
         problem_at(&format!("[{}]", at(NOW - 62 * day - 1, "physical_store"))).1,
         EventProblem::TooOld {
@@ -102,7 +120,10 @@ fn time_window_depends_on_action_source() {
             action_source: "physical_store".into()
         }
     );
-    assert_eq!(check(&format!("[{}]", at(NOW - 7 * day, "phone_call"))), Ok(1));
+    assert_eq!(
+        check(&format!("[{}]", at(NOW - 7 * day, "phone_call"))),
+        Ok(1)
+    );
     assert!(matches!(
         problem_at(&format!("[{}]", at(NOW - 8 * day, "phone_call"))).1,
         EventProblem::TooOld { max_days: 7, .. }
@@ -123,32 +144,53 @@ fn hashed_fields_must_be_lowercase_sha256_hex() {
         format!("[\"{H}\",\"raw\"]"),
     ] {
         let e = event("").replace(&format!("\"em\":\"{H}\""), &format!("\"em\":{bad}"));
-        assert_eq!(problem_at(&format!("[{e}]")).1, EventProblem::NotHashed("em"), "{bad}");
+        assert_eq!(
+            problem_at(&format!("[{e}]")).1,
+            EventProblem::NotHashed("em"),
+            "{bad}"
+        );
     }
-    let list = event("").replace(&format!("\"em\":\"{H}\""), &format!("\"em\":[\"{H}\",\"{H}\"]"));
+    let list = event("").replace(
+        &format!("\"em\":\"{H}\""),
+        &format!("\"em\":[\"{H}\",\"{H}\"]"),
+    );
     assert_eq!(check(&format!("[{list}]")), Ok(1));
     for key in ["ph", "fn", "ln", "ge", "db", "ct", "st", "zp", "country"] {
         let e = event("").replace(&format!("\"em\":\"{H}\""), &format!("\"{key}\":\"Raw\""));
-        assert_eq!(problem_at(&format!("[{e}]")).1, EventProblem::NotHashed(key));
+        assert_eq!(
+            problem_at(&format!("[{e}]")).1,
+            EventProblem::NotHashed(key)
+        );
     }
 }
 
 #[test]
 fn external_id_may_be_any_string_or_list() {
     for value in ["\"loyalty-42\"", "[\"a\",\"B\"]"] {
-        let e = event("").replace(&format!("\"em\":\"{H}\""), &format!("\"external_id\":{value}"));
+        let e = event("").replace(
+            &format!("\"em\":\"{H}\""),
+            &format!("\"external_id\":{value}"),
+        );
         assert_eq!(check(&format!("[{e}]")), Ok(1), "{value}");
     }
     let e = event("").replace(&format!("\"em\":\"{H}\""), "\"external_id\":{}");
     assert!(matches!(
         problem_at(&format!("[{e}]")).1,
-        EventProblem::WrongType { field: "external_id", .. }
+        EventProblem::WrongType {
+            field: "external_id",
+            ..
+        }
     ));
 }
 
 #[test]
 fn an_event_needs_customer_information() {
-    for user_data in ["{}", "{\"em\":\"\"}", "{\"em\":[]}", "{\"unknown_key\":\"x\"}"] {
+    for user_data in [
+        "{}",
+        "{\"em\":\"\"}",
+        "{\"em\":[]}",
+        "{\"unknown_key\":\"x\"}",
+    ] {
         let e = event("").replace(&format!("{{\"em\":\"{H}\"}}"), user_data);
         assert_eq!(
             problem_at(&format!("[{e}]")).1,

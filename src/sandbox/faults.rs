@@ -295,8 +295,12 @@ mod tests {
             }),
             ..FaultConfig::default()
         };
-        let a: Vec<_> = (1..50).map(|n| FaultPlan::new(config.clone()).plan(n)).collect();
-        let b: Vec<_> = (1..50).map(|n| FaultPlan::new(config.clone()).plan(n)).collect();
+        let a: Vec<_> = (1..50)
+            .map(|n| FaultPlan::new(config.clone()).plan(n))
+            .collect();
+        let b: Vec<_> = (1..50)
+            .map(|n| FaultPlan::new(config.clone()).plan(n))
+            .collect();
         assert_eq!(a, b);
         assert!(a.iter().any(|p| p.fault.is_some()));
         assert!(a.iter().any(|p| p.fault.is_none()));
@@ -347,7 +351,9 @@ mod tests {
         };
         let ids: Vec<String> = (0..200).map(|i| format!("order-{i}")).collect();
         let picks = |p: &FaultPlan| -> Vec<bool> {
-            ids.iter().map(|id| p.rejects_event(&[id.as_bytes()])).collect()
+            ids.iter()
+                .map(|id| p.rejects_event(&[id.as_bytes()]))
+                .collect()
         };
         assert_eq!(picks(&make(1)), picks(&make(1)));
         assert_ne!(picks(&make(1)), picks(&make(2)));

@@ -34,9 +34,24 @@ const BODY_LIMIT: usize = 64 << 20;
 
 /// The datasets `GET /{version}/act_{id}/adspixels` lists, for every ad account.
 const DATASETS: [(&str, &str, bool, &str); 3] = [
-    ("1234567890123456", "Sandbox store sales", true, "2026-07-28T09:15:00+0000"),
-    ("2345678901234567", "Sandbox phone orders", true, "2026-07-27T17:40:12+0000"),
-    ("3456789012345678", "Sandbox legacy offline event set", false, "2025-05-13T23:59:58+0000"),
+    (
+        "1234567890123456",
+        "Sandbox store sales",
+        true,
+        "2026-07-28T09:15:00+0000",
+    ),
+    (
+        "2345678901234567",
+        "Sandbox phone orders",
+        true,
+        "2026-07-27T17:40:12+0000",
+    ),
+    (
+        "3456789012345678",
+        "Sandbox legacy offline event set",
+        false,
+        "2025-05-13T23:59:58+0000",
+    ),
 ];
 
 /// State shared by every handler.
@@ -127,7 +142,12 @@ impl AppState {
     }
 
     /// Numbers the request, applies latency and the request-level faults.
-    async fn admit(self: &Arc<Self>, conn: &ConnHandle, query: Option<&str>, id: &str) -> Result<Admitted, Response> {
+    async fn admit(
+        self: &Arc<Self>,
+        conn: &ConnHandle,
+        query: Option<&str>,
+        id: &str,
+    ) -> Result<Admitted, Response> {
         let in_flight = InFlight::enter(self);
         let n = self.counters.next_request();
         let plan = self.faults.plan(n);
@@ -147,7 +167,9 @@ impl AppState {
                 return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
             }
             Some(Fault::Html502) => return Err(graph::html_502()),
-            Some(Fault::Transient { status }) => return Err(self.refuse(GraphError::transient(status), &plan)),
+            Some(Fault::Transient { status }) => {
+                return Err(self.refuse(GraphError::transient(status), &plan));
+            }
             None => {}
         }
         if over_limit {
@@ -169,7 +191,9 @@ impl AppState {
 
     /// The token check: missing or unknown, then expired.
     fn check_token(&self, token: Option<&str>, plan: &RequestPlan) -> Result<(), Response> {
-        let known = token.is_some_and(|t| !t.is_empty() && self.config.token.as_deref().is_none_or(|want| want == t));
+        let known = token.is_some_and(|t| {
+            !t.is_empty() && self.config.token.as_deref().is_none_or(|want| want == t)
+        });
         if !known {
             return Err(self.refuse(GraphError::invalid_token(), plan));
         }
@@ -190,12 +214,17 @@ impl AppState {
 }
 
 /// The token from `Authorization: Bearer`, else from the URL query.
-fn outer_token<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<std::borrow::Cow<'a, str>> {
+fn outer_token<'a>(
+    headers: &'a HeaderMap,
+    query: Option<&'a str>,
+) -> Option<std::borrow::Cow<'a, str>> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth"))
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth")
+        })
         .map(|(_, token)| token.trim().into());
     bearer.or_else(|| query_param(query, "access_token"))
 }
@@ -226,27 +255,27 @@ async fn get_node(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Answer {
-        let admitted = state.admit(&conn, query.as_deref(), &node).await?;
-        let plan = &admitted.plan;
-        if !is_version(&version) {
-            return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
-        }
-        state.check_token(outer_token(&headers, query.as_deref()).as_deref(), plan)?;
-        if !is_digits(&node) {
-            return Err(state.refuse(GraphError::no_such_object("get", &node), plan));
-        }
-        #[derive(Serialize)]
-        struct Dataset<'a> {
-            id: &'a str,
-            name: String,
-            is_consolidated_container: bool,
-        }
-        let known = DATASETS.iter().find(|d| d.0 == node);
-        Ok(graph::json_response(&Dataset {
-            id: &node,
-            name: known.map_or_else(|| format!("Sandbox dataset {node}"), |d| d.1.to_owned()),
-            is_consolidated_container: known.is_none_or(|d| d.2),
-        }))
+    let admitted = state.admit(&conn, query.as_deref(), &node).await?;
+    let plan = &admitted.plan;
+    if !is_version(&version) {
+        return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
+    }
+    state.check_token(outer_token(&headers, query.as_deref()).as_deref(), plan)?;
+    if !is_digits(&node) {
+        return Err(state.refuse(GraphError::no_such_object("get", &node), plan));
+    }
+    #[derive(Serialize)]
+    struct Dataset<'a> {
+        id: &'a str,
+        name: String,
+        is_consolidated_container: bool,
+    }
+    let known = DATASETS.iter().find(|d| d.0 == node);
+    Ok(graph::json_response(&Dataset {
+        id: &node,
+        name: known.map_or_else(|| format!("Sandbox dataset {node}"), |d| d.1.to_owned()),
+        is_consolidated_container: known.is_none_or(|d| d.2),
+    }))
 }
 
 async fn get_edge(
@@ -257,27 +286,27 @@ async fn get_edge(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Answer {
-        let admitted = state.admit(&conn, query.as_deref(), &node).await?;
-        let plan = &admitted.plan;
-        if !is_version(&version) || edge != "adspixels" {
-            return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
-        }
-        state.check_token(outer_token(&headers, query.as_deref()).as_deref(), plan)?;
-        if !node.strip_prefix("act_").is_some_and(is_digits) {
-            return Err(state.refuse(GraphError::no_such_object("get", &node), plan));
-        }
-        let data: Vec<_> = DATASETS
-            .iter()
-            .map(|(id, name, consolidated, fired)| {
-                serde_json::json!({
-                    "id": id,
-                    "name": name,
-                    "is_consolidated_container": consolidated,
-                    "last_fired_time": fired,
-                })
+    let admitted = state.admit(&conn, query.as_deref(), &node).await?;
+    let plan = &admitted.plan;
+    if !is_version(&version) || edge != "adspixels" {
+        return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
+    }
+    state.check_token(outer_token(&headers, query.as_deref()).as_deref(), plan)?;
+    if !node.strip_prefix("act_").is_some_and(is_digits) {
+        return Err(state.refuse(GraphError::no_such_object("get", &node), plan));
+    }
+    let data: Vec<_> = DATASETS
+        .iter()
+        .map(|(id, name, consolidated, fired)| {
+            serde_json::json!({
+                "id": id,
+                "name": name,
+                "is_consolidated_container": consolidated,
+                "last_fired_time": fired,
             })
-            .collect();
-        Ok(graph::json_response(&serde_json::json!({ "data": data })))
+        })
+        .collect();
+    Ok(graph::json_response(&serde_json::json!({ "data": data })))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -290,74 +319,99 @@ async fn post_edge(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-        let admitted = state.admit(&conn, query.as_deref(), &node).await?;
-        let plan = &admitted.plan;
-        if !is_version(&version) || edge != "events" {
-            return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
-        }
-        // A token outside the body is checked before the body is read, so a
-        // bad token is reported as such even with a malformed body.
-        let outer = outer_token(&headers, query.as_deref());
-        if let Some(token) = &outer {
-            state.check_token(Some(token), plan)?;
-        }
-        if !is_digits(&node) {
-            return Err(state.refuse(GraphError::no_such_object("post", &node), plan));
-        }
-        let body = body.map_err(|rejection| {
-            let msg = format!("The request body could not be read: {}", rejection.body_text());
-            state.refuse(GraphError::invalid_parameter(2_804_001, "Malformed Request Body", msg), plan)
-        })?;
-        let malformed = |e: body::MalformedBody| {
-            state.refuse(GraphError::invalid_parameter(2_804_001, "Malformed Request Body", e.0), plan)
-        };
-        let mut request = if is_form(&headers) {
-            body::parse_form(&body)
-        } else {
-            body::parse_json(&body).map_err(malformed)?
-        };
-        if outer.is_none() {
-            state.check_token(request.access_token.as_deref(), plan)?;
-        }
-        let data = request.data.take();
-        let parsed;
-        let events = match &data {
-            None => return Err(state.refuse(Refusal::NoData.to_graph_error(), plan)),
-            Some(RawData::Events(events)) => events,
-            Some(RawData::Text(text)) => {
-                parsed = body::parse_data(text).map_err(malformed)?;
-                match &parsed {
-                    RawData::Events(events) => events,
-                    RawData::Text(_) => return Err(state.refuse(Refusal::DataNotList("a string").to_graph_error(), plan)),
-                    RawData::Other(found) => return Err(state.refuse(Refusal::DataNotList(found).to_graph_error(), plan)),
+    let admitted = state.admit(&conn, query.as_deref(), &node).await?;
+    let plan = &admitted.plan;
+    if !is_version(&version) || edge != "events" {
+        return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
+    }
+    // A token outside the body is checked before the body is read, so a
+    // bad token is reported as such even with a malformed body.
+    let outer = outer_token(&headers, query.as_deref());
+    if let Some(token) = &outer {
+        state.check_token(Some(token), plan)?;
+    }
+    if !is_digits(&node) {
+        return Err(state.refuse(GraphError::no_such_object("post", &node), plan));
+    }
+    let body = body.map_err(|rejection| {
+        let msg = format!(
+            "The request body could not be read: {}",
+            rejection.body_text()
+        );
+        state.refuse(
+            GraphError::invalid_parameter(2_804_001, "Malformed Request Body", msg),
+            plan,
+        )
+    })?;
+    let malformed = |e: body::MalformedBody| {
+        state.refuse(
+            GraphError::invalid_parameter(2_804_001, "Malformed Request Body", e.0),
+            plan,
+        )
+    };
+    let mut request = if is_form(&headers) {
+        body::parse_form(&body)
+    } else {
+        body::parse_json(&body).map_err(malformed)?
+    };
+    if outer.is_none() {
+        state.check_token(request.access_token.as_deref(), plan)?;
+    }
+    let data = request.data.take();
+    let parsed;
+    let events = match &data {
+        None => return Err(state.refuse(Refusal::NoData.to_graph_error(), plan)),
+        Some(RawData::Events(events)) => events,
+        Some(RawData::Text(text)) => {
+            parsed = body::parse_data(text).map_err(malformed)?;
+            match &parsed {
+                RawData::Events(events) => events,
+                RawData::Text(_) => {
+                    return Err(
+                        state.refuse(Refusal::DataNotList("a string").to_graph_error(), plan)
+                    );
+                }
+                RawData::Other(found) => {
+                    return Err(state.refuse(Refusal::DataNotList(found).to_graph_error(), plan));
                 }
             }
-            Some(RawData::Other(found)) => return Err(state.refuse(Refusal::DataNotList(found).to_graph_error(), plan)),
+        }
+        Some(RawData::Other(found)) => {
+            return Err(state.refuse(Refusal::DataNotList(found).to_graph_error(), plan));
+        }
+    };
+    let checked = checks::check_events(events, state.now())
+        .map_err(|r| state.refuse(r.to_graph_error(), plan))?;
+    let refused = checked.iter().position(|e| match e.event_id {
+        Some(id) => state.faults.rejects_event(&[id.as_bytes()]),
+        // Without an id, name and time identify the event: a retry keeps both.
+        None => state
+            .faults
+            .rejects_event(&[e.event_name.as_bytes(), &e.event_time.to_le_bytes()]),
+    });
+    if let Some(index) = refused {
+        let refusal = Refusal::Event {
+            index,
+            problem: EventProblem::RefusedByFault,
         };
-        let checked = checks::check_events(events, state.now()).map_err(|r| state.refuse(r.to_graph_error(), plan))?;
-        let refused = checked.iter().position(|e| match e.event_id {
-            Some(id) => state.faults.rejects_event(&[id.as_bytes()]),
-            // Without an id, name and time identify the event: a retry keeps both.
-            None => state.faults.rejects_event(&[e.event_name.as_bytes(), &e.event_time.to_le_bytes()]),
+        return Err(state.refuse(refusal.to_graph_error(), plan));
+    }
+    let keys: Vec<Option<u64>> = checked.iter().map(|e| state.seen.key(e)).collect();
+    let duplicates = state.seen.insert(&keys);
+    let duplicate_count = duplicates.iter().filter(|&&d| d).count();
+    state
+        .counters
+        .accepted(checked.len() as u64, duplicate_count as u64);
+    if let Some(recorder) = &state.recorder {
+        recorder.record(&AcceptedRequest {
+            dataset: &node,
+            upload_tag: request.upload_tag.as_deref(),
+            request: admitted.n,
+            events: &checked,
+            duplicates: &duplicates,
         });
-        if let Some(index) = refused {
-            let refusal = Refusal::Event { index, problem: EventProblem::RefusedByFault };
-            return Err(state.refuse(refusal.to_graph_error(), plan));
-        }
-        let keys: Vec<Option<u64>> = checked.iter().map(|e| state.seen.key(e)).collect();
-        let duplicates = state.seen.insert(&keys);
-        let duplicate_count = duplicates.iter().filter(|&&d| d).count();
-        state.counters.accepted(checked.len() as u64, duplicate_count as u64);
-        if let Some(recorder) = &state.recorder {
-            recorder.record(&AcceptedRequest {
-                dataset: &node,
-                upload_tag: request.upload_tag.as_deref(),
-                request: admitted.n,
-                events: &checked,
-                duplicates: &duplicates,
-            });
-        }
-        Ok(graph::events_received(checked.len(), &plan.fbtrace_id))
+    }
+    Ok(graph::events_received(checked.len(), &plan.fbtrace_id))
 }
 
 async fn unknown_path(
@@ -366,13 +420,17 @@ async fn unknown_path(
     RawQuery(query): RawQuery,
     OriginalUri(uri): OriginalUri,
 ) -> Answer {
-        let admitted = state.admit(&conn, query.as_deref(), "sandbox").await?;
-        Err(state.refuse(GraphError::unknown_path(uri.path()), &admitted.plan))
+    let admitted = state.admit(&conn, query.as_deref(), "sandbox").await?;
+    Err(state.refuse(GraphError::unknown_path(uri.path()), &admitted.plan))
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        })
 }

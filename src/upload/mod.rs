@@ -130,7 +130,15 @@ impl Sink for UploadSink {
         let shared = &self.shared;
         if shared.stopped.load(Ordering::SeqCst) {
             let reason = self.stop_reason().map(|r| r.message).unwrap_or_default();
-            fail_all(shared, batch.number, batch.events, 0, Reason::Auth, &reason, None);
+            fail_all(
+                shared,
+                batch.number,
+                batch.events,
+                0,
+                Reason::Auth,
+                &reason,
+                None,
+            );
             return Ok(());
         }
         let first = batch.events.first().map_or(0, |e| e.seq);
@@ -199,7 +207,9 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
         .body(part.events.iter().map(|e| e.json.as_str()));
     if let Some(p) = &shared.payloads {
         let mut p = p.lock().expect("lock");
-        let _ = p.write_all(body.as_bytes()).and_then(|()| p.write_all(b"\n"));
+        let _ = p
+            .write_all(body.as_bytes())
+            .and_then(|()| p.write_all(b"\n"));
     }
     let mut retries = 0u32;
     loop {
@@ -211,7 +221,15 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 .as_ref()
                 .map(|r| r.message.clone())
                 .unwrap_or_default();
-            fail_all(shared, number, part.events, part.attempts, Reason::Auth, &reason, None);
+            fail_all(
+                shared,
+                number,
+                part.events,
+                part.attempts,
+                Reason::Auth,
+                &reason,
+                None,
+            );
             return;
         }
         shared.pause.wait().await;
@@ -235,7 +253,17 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 let lines = part
                     .events
                     .into_iter()
-                    .map(|e| line(number, e, part.attempts, Status::Sent, None, "".into(), trace.clone()))
+                    .map(|e| {
+                        line(
+                            number,
+                            e,
+                            part.attempts,
+                            Status::Sent,
+                            None,
+                            "".into(),
+                            trace.clone(),
+                        )
+                    })
                     .collect();
                 let _ = shared.report.send(lines);
                 return;
@@ -262,7 +290,15 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                     }
                 }
                 shared.stopped.store(true, Ordering::SeqCst);
-                fail_all(shared, number, part.events, part.attempts, Reason::Auth, &message, None);
+                fail_all(
+                    shared,
+                    number,
+                    part.events,
+                    part.attempts,
+                    Reason::Auth,
+                    &message,
+                    None,
+                );
                 return;
             }
             Verdict::Fatal {
@@ -286,7 +322,9 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 return;
             }
             Verdict::RateLimited { detail, wait } => {
-                let wait = wait.unwrap_or_default().max(shared.retry.backoff(retries + 1));
+                let wait = wait
+                    .unwrap_or_default()
+                    .max(shared.retry.backoff(retries + 1));
                 shared.pause.extend(wait);
                 (Reason::RateLimited, detail)
             }
@@ -296,8 +334,19 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
             }
         };
         if retries >= shared.retry.max_retries {
-            let detail = format!("gave up after {} attempts; last answer: {detail}", part.attempts);
-            fail_all(shared, number, part.events, part.attempts, reason, &detail, None);
+            let detail = format!(
+                "gave up after {} attempts; last answer: {detail}",
+                part.attempts
+            );
+            fail_all(
+                shared,
+                number,
+                part.events,
+                part.attempts,
+                reason,
+                &detail,
+                None,
+            );
             return;
         }
         retries += 1;
@@ -338,7 +387,9 @@ fn isolate(
             }
         }
         _ if part.events.len() == 1 => {
-            let _ = shared.report.send(vec![reject(part.events.remove(0), part.attempts)]);
+            let _ = shared
+                .report
+                .send(vec![reject(part.events.remove(0), part.attempts)]);
         }
         _ => {
             let tail = part.events.split_off(part.events.len() / 2);

@@ -74,11 +74,17 @@ pub fn classify(
             }
         } else {
             Verdict::Transient {
-                detail: format!("HTTP {status} with an answer that is not JSON (a proxy or load balancer?)"),
+                detail: format!(
+                    "HTTP {status} with an answer that is not JSON (a proxy or load balancer?)"
+                ),
             }
         };
     };
-    let fbtrace = |v: &serde_json::Value| v.get("fbtrace_id").and_then(|t| t.as_str()).map(str::to_owned);
+    let fbtrace = |v: &serde_json::Value| {
+        v.get("fbtrace_id")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned)
+    };
     if let Some(err) = json.get("error") {
         let code = err.get("code").and_then(serde_json::Value::as_i64);
         let message = graph_message(err);
@@ -133,7 +139,11 @@ pub fn classify(
 
 /// Meta's user-facing message when there is one, else the plain one.
 fn graph_message(err: &serde_json::Value) -> String {
-    let s = |k: &str| err.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+    let s = |k: &str| {
+        err.get(k)
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+    };
     match (s("message"), s("error_user_msg")) {
         (Some(m), Some(u)) => format!("{m} {u}"),
         (Some(m), None) => m.to_owned(),
@@ -149,7 +159,9 @@ pub fn event_index(message: &str) -> Option<usize> {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    message[start + digits.len()..].starts_with(']').then_some(())?;
+    message[start + digits.len()..]
+        .starts_with(']')
+        .then_some(())?;
     digits.parse().ok()
 }
 
@@ -179,7 +191,12 @@ mod tests {
 
     #[test]
     fn classes() {
-        let ok = classify(200, r#"{"events_received":3,"messages":[],"fbtrace_id":"A"}"#, None, None);
+        let ok = classify(
+            200,
+            r#"{"events_received":3,"messages":[],"fbtrace_id":"A"}"#,
+            None,
+            None,
+        );
         assert_eq!(
             ok,
             Verdict::Accepted {
@@ -187,19 +204,47 @@ mod tests {
                 fbtrace_id: Some("A".into())
             }
         );
-        let err = |code: i64| format!(r#"{{"error":{{"message":"m","code":{code},"fbtrace_id":"T"}}}}"#);
-        assert!(matches!(classify(400, &err(17), None, None), Verdict::RateLimited { .. }));
-        assert!(matches!(classify(400, &err(80004), None, None), Verdict::RateLimited { .. }));
-        assert!(matches!(classify(401, &err(190), None, None), Verdict::Auth { code: 190, .. }));
-        assert!(matches!(classify(403, &err(200), None, None), Verdict::Auth { .. }));
-        assert!(matches!(classify(500, &err(2), None, None), Verdict::Transient { .. }));
-        assert!(matches!(classify(502, "<html>bad gateway</html>", None, None), Verdict::Transient { .. }));
-        assert!(matches!(classify(429, "", None, None), Verdict::RateLimited { .. }));
-        assert!(matches!(classify(400, &err(12345), None, None), Verdict::Fatal { .. }));
+        let err =
+            |code: i64| format!(r#"{{"error":{{"message":"m","code":{code},"fbtrace_id":"T"}}}}"#);
+        assert!(matches!(
+            classify(400, &err(17), None, None),
+            Verdict::RateLimited { .. }
+        ));
+        assert!(matches!(
+            classify(400, &err(80004), None, None),
+            Verdict::RateLimited { .. }
+        ));
+        assert!(matches!(
+            classify(401, &err(190), None, None),
+            Verdict::Auth { code: 190, .. }
+        ));
+        assert!(matches!(
+            classify(403, &err(200), None, None),
+            Verdict::Auth { .. }
+        ));
+        assert!(matches!(
+            classify(500, &err(2), None, None),
+            Verdict::Transient { .. }
+        ));
+        assert!(matches!(
+            classify(502, "<html>bad gateway</html>", None, None),
+            Verdict::Transient { .. }
+        ));
+        assert!(matches!(
+            classify(429, "", None, None),
+            Verdict::RateLimited { .. }
+        ));
+        assert!(matches!(
+            classify(400, &err(12345), None, None),
+            Verdict::Fatal { .. }
+        ));
         let invalid = r#"{"error":{"message":"Invalid parameter","code":100,"error_user_msg":"Invalid parameter at data[17]: event_time too old"}}"#;
         assert!(matches!(
             classify(400, invalid, None, None),
-            Verdict::Invalid { index: Some(17), .. }
+            Verdict::Invalid {
+                index: Some(17),
+                ..
+            }
         ));
     }
 
