@@ -19,13 +19,18 @@
 //! time, a negative total, an unknown currency, no customer data at all.
 //!
 //! The same seed writes the same bytes, and row k does not depend on
-//! `--rows`: `--rows 50` is the head of `--rows 1000`. Emails use the reserved
-//! `example.*` domains and phones the fictional ranges where a country has
-//! one (US/CA 555-01xx, UK drama numbers, French and Australian fiction
-//! ranges), so an accidental upload matches no real person by those keys.
+//! `--rows`: `--rows 50` is the head of `--rows 1000`. `--clean` draws the
+//! same orders as a plain run of its seed, without the dirt and the dirty
+//! spellings (`N/A` emails, `usd`, national numbers abroad).
+//!
+//! Emails use the reserved `example.*` domains and phones the fictional
+//! ranges where a country has them (US/CA 555-01xx, UK drama numbers,
+//! French and Australian fiction ranges), so an upload of this data by
+//! mistake is unlikely to match anyone real.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -100,8 +105,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
-    let tz = TimeZone::get(&args.timezone)
-        .with_context(|| format!("unknown time zone {:?}", args.timezone))?;
+    let tz =
+        TimeZone::get(&args.timezone).with_context(|| format!("--timezone {:?}", args.timezone))?;
     let sink = Sink::create(&args.out).with_context(|| format!("cannot create {}", args.out))?;
     let mut out = BufWriter::with_capacity(1 << 20, sink);
     let mut sales = Sales::new(args, tz);
@@ -161,10 +166,11 @@ impl Sink {
             return Ok(Sink::Stdout(io::stdout().lock()));
         }
         let file = File::create(path)?;
-        Ok(if path.ends_with(".gz") {
+        let ext = Path::new(path).extension().unwrap_or_default();
+        Ok(if ext.eq_ignore_ascii_case("gz") {
             // GzEncoder writes mtime 0 and no name: the bytes depend on the data only.
             Sink::Gzip(GzEncoder::new(file, Compression::default()))
-        } else if path.ends_with(".zst") {
+        } else if ext.eq_ignore_ascii_case("zst") {
             Sink::Zstd(zstd::Encoder::new(file, 3)?)
         } else {
             Sink::Plain(file)
@@ -243,6 +249,16 @@ impl Record {
             }
             self.buf.push(b'"');
         }
+    }
+
+    /// Where the record stands, to go back to with `truncate`.
+    fn mark(&self) -> (usize, usize) {
+        (self.buf.len(), self.fields)
+    }
+
+    fn truncate(&mut self, (len, fields): (usize, usize)) {
+        self.buf.truncate(len);
+        self.fields = fields;
     }
 
     fn end(&mut self) {
@@ -433,6 +449,8 @@ fn write_sku(buf: &mut Vec<u8>, sku: u64) {
 }
 
 const MAX_ITEMS: usize = 5;
+/// `email,phone,first_name,last_name,city,state,zip,country`.
+const CUSTOMER_FIELDS: usize = 8;
 const WINDOW_SECS: i64 = 5 * 86_400;
 
 /// The deliberate faults, about one order in fifty without `--clean`.
@@ -491,53 +509,96 @@ impl Sales {
         rec: &mut Record,
         items: &mut Vec<Item>,
     ) -> &'static Currency {
+        let region = pick_region(&mut self.rng);
+        let dirt = self.dirt();
+        rec.field(|buf| {
+            buf.extend_from_slice(b"SO-");
+            push_padded(buf, seq, 8);
+        });
+        let at = self.purchase_time();
+        rec.field(|buf| match dirt {
+            Dirt::EmptyTime => {}
+            Dirt::ImpossibleDate => buf.extend_from_slice(b"2026-13-45 10:00"),
+            _ => push_datetime(buf, at),
+        });
+        let before_customer = rec.mark();
+        self.customer(region, rec);
+        if dirt == Dirt::NoCustomer {
+            rec.truncate(before_customer);
+            for _ in 0..CUSTOMER_FIELDS {
+                rec.field(|_| {});
+            }
+        }
+
+        let currency = if self.rng.percent(80) {
+            region.currency
+        } else {
+            &USD
+        };
+        let total = if self.line_items {
+            self.items(room, currency, items)
+        } else {
+            currency.minor_units(order_cents(&mut self.rng))
+        };
+        let rng = &mut self.rng;
+        let grouped = rng.percent(40);
+        let sign = rng.percent(10);
+        rec.field(|buf| {
+            if dirt == Dirt::NegativeTotal {
+                buf.push(b'-');
+            }
+            push_amount(buf, total, currency, grouped, sign);
+        });
+        let lowercase = rng.percent(1) && !self.clean;
+        rec.field(|buf| match dirt {
+            Dirt::UnknownCurrency => buf.extend_from_slice(b"XYZ"),
+            _ if lowercase => push_cased(buf, currency.code, Case::Lower),
+            _ => buf.extend_from_slice(currency.code.as_bytes()),
+        });
+        currency
+    }
+
+    /// Draws the order's fault (also with `--clean`, which then drops it).
+    fn dirt(&mut self) -> Dirt {
+        if !self.rng.percent(2) {
+            return Dirt::None;
+        }
+        let dirt = match self.rng.below(5) {
+            0 => Dirt::EmptyTime,
+            1 => Dirt::ImpossibleDate,
+            2 => Dirt::NegativeTotal,
+            3 => Dirt::UnknownCurrency,
+            _ => Dirt::NoCustomer,
+        };
+        if self.clean { Dirt::None } else { dirt }
+    }
+
+    /// Writes the customer fields, `email` to `country`.
+    fn customer(&mut self, region: &'static Region, rec: &mut Record) {
         let clean = self.clean;
         let rng = &mut self.rng;
-        let region = pick_region(rng);
         let city = rng.pick(region.cities);
         let first = rng.pick(region.first_names);
         let last = rng.pick(region.last_names);
         // One customer in ten leaves only a phone number, one in twenty a
         // phone and a name; the rest give an email.
         let profile = rng.below(100);
-        let phone_only = profile < 10;
-        let has_email = profile >= 15;
-        let has_phone = !has_email || rng.percent(70);
-        let has_address = !phone_only && rng.percent(85);
-        let dirt = if rng.percent(2) {
-            match rng.below(5) {
-                0 => Dirt::EmptyTime,
-                1 => Dirt::ImpossibleDate,
-                2 => Dirt::NegativeTotal,
-                3 => Dirt::UnknownCurrency,
-                _ => Dirt::NoCustomer,
-            }
-        } else {
-            Dirt::None
-        };
-        let dirt = if clean { Dirt::None } else { dirt };
-        let customer = dirt != Dirt::NoCustomer;
+        let with_email = profile >= 15;
+        let with_phone = rng.percent(70) || profile < 15;
+        let with_names = profile >= 10;
+        let with_address = rng.percent(85) && with_names;
+        let placeholder = *rng.pick(&["N/A", "none", "-", "no email"]);
+        let with_placeholder = rng.percent(20) && !with_email && !clean;
 
         rec.field(|buf| {
-            buf.extend_from_slice(b"SO-");
-            push_padded(buf, seq, 8);
-        });
-        let at = self.purchase_time();
-        let rng = &mut self.rng;
-        rec.field(|buf| match dirt {
-            Dirt::EmptyTime => {}
-            Dirt::ImpossibleDate => buf.extend_from_slice(b"2026-13-45 10:00"),
-            _ => push_datetime(buf, at),
-        });
-        rec.field(|buf| {
-            if has_email && customer {
+            if with_email {
                 push_email(buf, rng, first, last);
-            } else if !has_email && !clean && rng.percent(20) {
-                buf.extend_from_slice(rng.pick(&["N/A", "none", "-", "no email"]).as_bytes());
+            } else if with_placeholder {
+                buf.extend_from_slice(placeholder.as_bytes());
             }
         });
         rec.field(|buf| {
-            if has_phone && customer {
+            if with_phone {
                 // Outside North America a number without its country code
                 // reads wrong under phone_region US: dirt, so not when clean.
                 let national = rng.percent(region.national_pct) && (region.nanp || !clean);
@@ -551,18 +612,13 @@ impl Sales {
             }
         });
         let name_case = Case::draw(rng, 8, 4);
-        let with_names = !phone_only && customer;
-        rec.field(|buf| {
-            if with_names {
-                push_cased(buf, first.0, name_case);
-            }
-        });
-        rec.field(|buf| {
-            if with_names {
-                push_cased(buf, last.0, name_case);
-            }
-        });
-        let with_address = has_address && customer;
+        for name in [first.0, last.0] {
+            rec.field(|buf| {
+                if with_names {
+                    push_cased(buf, name, name_case);
+                }
+            });
+        }
         let city_case = Case::draw(rng, 8, 5);
         rec.field(|buf| {
             if with_address {
@@ -600,33 +656,6 @@ impl Sales {
                 buf.extend_from_slice(rng.pick(region.countries).as_bytes());
             }
         });
-
-        let currency = if rng.percent(80) {
-            region.currency
-        } else {
-            &USD
-        };
-        let total = if self.line_items {
-            self.items(room, currency, items)
-        } else {
-            currency.from_usd_cents(order_cents(&mut self.rng))
-        };
-        let rng = &mut self.rng;
-        let grouped = rng.percent(40);
-        let sign = rng.percent(10);
-        rec.field(|buf| {
-            if dirt == Dirt::NegativeTotal {
-                buf.push(b'-');
-            }
-            push_amount(buf, total, currency, grouped, sign);
-        });
-        let lowercase = !clean && rng.percent(1);
-        rec.field(|buf| match dirt {
-            Dirt::UnknownCurrency => buf.extend_from_slice(b"XYZ"),
-            _ if lowercase => push_cased(buf, currency.code, Case::Lower),
-            _ => buf.extend_from_slice(currency.code.as_bytes()),
-        });
-        currency
     }
 
     /// A moment in the window during store hours (08:00–21:59 local), as
@@ -658,7 +687,7 @@ impl Sales {
                 7 | 8 => 2,
                 _ => 3,
             };
-            let price = currency.from_usd_cents(list_price(sku));
+            let price = currency.minor_units(list_price(sku));
             if i < room {
                 total += quantity * price;
                 items.push(Item {
@@ -773,8 +802,9 @@ struct Currency {
 }
 
 impl Currency {
-    fn from_usd_cents(&self, cents: u64) -> u64 {
-        let minor = cents * self.per_usd / 100;
+    /// `usd_cents` in this currency's minor units (whole yen for JPY).
+    fn minor_units(&self, usd_cents: u64) -> u64 {
+        let minor = usd_cents * self.per_usd / 100;
         if self.decimals {
             minor
         } else {
@@ -855,22 +885,14 @@ const fn city(
 
 const NO_STATE: (&str, &str) = ("", "");
 
+// Laid out by hand: rows of names read better than rustfmt's one per line.
+#[rustfmt::skip]
 const REGIONS: &[Region] = &[
     Region {
         weight: 750,
         countries: &[
-            "US",
-            "US",
-            "US",
-            "US",
-            "us",
-            "USA",
-            "United States",
-            "united states",
-            "UNITED STATES",
-            "U.S.",
-            "",
-            "",
+            "US", "US", "US", "US", "us", "USA", "United States", "united states",
+            "UNITED STATES", "U.S.", "", "",
         ],
         currency: &USD,
         cities: &[
@@ -917,95 +939,36 @@ const REGIONS: &[Region] = &[
             city("Omaha", ("NE", "Nebraska"), "681##", "402"),
         ],
         first_names: &[
-            ("James", "james"),
-            ("Mary", "mary"),
-            ("Robert", "robert"),
-            ("Patricia", "patricia"),
-            ("John", "john"),
-            ("Jennifer", "jennifer"),
-            ("Michael", "michael"),
-            ("Linda", "linda"),
-            ("David", "david"),
-            ("Elizabeth", "elizabeth"),
-            ("William", "william"),
-            ("Susan", "susan"),
-            ("Jessica", "jessica"),
-            ("Thomas", "thomas"),
-            ("Sarah", "sarah"),
-            ("Christopher", "christopher"),
-            ("Karen", "karen"),
-            ("Daniel", "daniel"),
-            ("Ashley", "ashley"),
-            ("Emily", "emily"),
-            ("Olivia", "olivia"),
-            ("Noah", "noah"),
-            ("Liam", "liam"),
-            ("Ava", "ava"),
-            ("DeShawn", "deshawn"),
-            ("Keisha", "keisha"),
-            ("Priya", "priya"),
-            ("Wei", "wei"),
-            ("Minh", "minh"),
-            ("Fatima", "fatima"),
-            ("José", "jose"),
-            ("María", "maria"),
-            ("Sofía", "sofia"),
-            ("Jesús", "jesus"),
-            ("Zoë", "zoe"),
-            ("Renée", "renee"),
-            ("Chloé", "chloe"),
-            ("André", "andre"),
-            ("Mary-Kate", "marykate"),
-            ("Jo Ann", "joann"),
+            ("James", "james"), ("Mary", "mary"), ("Robert", "robert"),
+            ("Patricia", "patricia"), ("John", "john"), ("Jennifer", "jennifer"),
+            ("Michael", "michael"), ("Linda", "linda"), ("David", "david"),
+            ("Elizabeth", "elizabeth"), ("William", "william"), ("Susan", "susan"),
+            ("Jessica", "jessica"), ("Thomas", "thomas"), ("Sarah", "sarah"),
+            ("Christopher", "christopher"), ("Karen", "karen"), ("Daniel", "daniel"),
+            ("Ashley", "ashley"), ("Emily", "emily"), ("Olivia", "olivia"), ("Noah", "noah"),
+            ("Liam", "liam"), ("Ava", "ava"), ("DeShawn", "deshawn"), ("Keisha", "keisha"),
+            ("Priya", "priya"), ("Wei", "wei"), ("Minh", "minh"), ("Fatima", "fatima"),
+            ("José", "jose"), ("María", "maria"), ("Sofía", "sofia"), ("Jesús", "jesus"),
+            ("Zoë", "zoe"), ("Renée", "renee"), ("Chloé", "chloe"), ("André", "andre"),
+            ("Mary-Kate", "marykate"), ("Jo Ann", "joann"),
         ],
         last_names: &[
-            ("Smith", "smith"),
-            ("Johnson", "johnson"),
-            ("Williams", "williams"),
-            ("Brown", "brown"),
-            ("Jones", "jones"),
-            ("Miller", "miller"),
-            ("Davis", "davis"),
-            ("Wilson", "wilson"),
-            ("Anderson", "anderson"),
-            ("Taylor", "taylor"),
-            ("Moore", "moore"),
-            ("Jackson", "jackson"),
-            ("Martin", "martin"),
-            ("Lee", "lee"),
-            ("Thompson", "thompson"),
-            ("White", "white"),
-            ("Harris", "harris"),
-            ("Garcia", "garcia"),
-            ("Rodriguez", "rodriguez"),
-            ("Hernández", "hernandez"),
-            ("López", "lopez"),
-            ("Martínez", "martinez"),
-            ("Nguyen", "nguyen"),
-            ("Patel", "patel"),
-            ("Kim", "kim"),
-            ("Kowalski", "kowalski"),
-            ("Okafor", "okafor"),
-            ("O'Brien", "obrien"),
-            ("McDonald", "mcdonald"),
-            ("Smith-Jones", "smithjones"),
-            ("De la Cruz", "delacruz"),
-            ("St. John", "stjohn"),
-            ("Müller", "mueller"),
+            ("Smith", "smith"), ("Johnson", "johnson"), ("Williams", "williams"),
+            ("Brown", "brown"), ("Jones", "jones"), ("Miller", "miller"), ("Davis", "davis"),
+            ("Wilson", "wilson"), ("Anderson", "anderson"), ("Taylor", "taylor"),
+            ("Moore", "moore"), ("Jackson", "jackson"), ("Martin", "martin"), ("Lee", "lee"),
+            ("Thompson", "thompson"), ("White", "white"), ("Harris", "harris"),
+            ("Garcia", "garcia"), ("Rodriguez", "rodriguez"), ("Hernández", "hernandez"),
+            ("López", "lopez"), ("Martínez", "martinez"), ("Nguyen", "nguyen"),
+            ("Patel", "patel"), ("Kim", "kim"), ("Kowalski", "kowalski"), ("Okafor", "okafor"),
+            ("O'Brien", "obrien"), ("McDonald", "mcdonald"), ("Smith-Jones", "smithjones"),
+            ("De la Cruz", "delacruz"), ("St. John", "stjohn"), ("Müller", "mueller"),
             ("Johansson", "johansson"),
         ],
         intl: &["+1 % 555 01##", "+1 (%) 555-01##", "+1-%-555-01##"],
         national: &[
-            "(%) 555-01##",
-            "(%) 555-01##",
-            "%-555-01##",
-            "%-555-01##",
-            "%.555.01##",
-            "%55501##",
-            "1-%-555-01##",
-            "1 (%) 555-01##",
-            "(%) 555-01##",
-            "%-555-01##",
+            "(%) 555-01##", "(%) 555-01##", "%-555-01##", "%-555-01##", "%.555.01##",
+            "%55501##", "1-%-555-01##", "1 (%) 555-01##", "(%) 555-01##", "%-555-01##",
         ],
         national_pct: 75,
         nanp: true,
@@ -1014,20 +977,9 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 50,
         countries: &[
-            "GB",
-            "GB",
-            "gb",
-            "United Kingdom",
-            "united kingdom",
-            "UK",
-            "GBR",
-            "England",
+            "GB", "GB", "gb", "United Kingdom", "united kingdom", "UK", "GBR", "England",
         ],
-        currency: &Currency {
-            code: "GBP",
-            decimals: true,
-            per_usd: 79,
-        },
+        currency: &Currency { code: "GBP", decimals: true, per_usd: 79 },
         cities: &[
             city("London", NO_STATE, "EC1A #@@", "20 7946 0"),
             city("London", NO_STATE, "SW1A #@@", "20 7946 0"),
@@ -1038,28 +990,14 @@ const REGIONS: &[Region] = &[
             city("Edinburgh", NO_STATE, "EH1 #@@", "131 496 0"),
         ],
         first_names: &[
-            ("Oliver", "oliver"),
-            ("George", "george"),
-            ("Harry", "harry"),
-            ("Amelia", "amelia"),
-            ("Isla", "isla"),
-            ("Charlotte", "charlotte"),
-            ("Siobhan", "siobhan"),
-            ("Rhys", "rhys"),
-            ("Niamh", "niamh"),
-            ("Zoë", "zoe"),
+            ("Oliver", "oliver"), ("George", "george"), ("Harry", "harry"),
+            ("Amelia", "amelia"), ("Isla", "isla"), ("Charlotte", "charlotte"),
+            ("Siobhan", "siobhan"), ("Rhys", "rhys"), ("Niamh", "niamh"), ("Zoë", "zoe"),
         ],
         last_names: &[
-            ("Smith", "smith"),
-            ("Jones", "jones"),
-            ("Taylor", "taylor"),
-            ("Evans", "evans"),
-            ("Roberts", "roberts"),
-            ("Walker", "walker"),
-            ("Davies", "davies"),
-            ("Hughes", "hughes"),
-            ("MacLeod", "macleod"),
-            ("O'Sullivan", "osullivan"),
+            ("Smith", "smith"), ("Jones", "jones"), ("Taylor", "taylor"), ("Evans", "evans"),
+            ("Roberts", "roberts"), ("Walker", "walker"), ("Davies", "davies"),
+            ("Hughes", "hughes"), ("MacLeod", "macleod"), ("O'Sullivan", "osullivan"),
             ("Ffrench-Mullen", "ffrenchmullen"),
         ],
         intl: &["+44 %###", "+44 %###", "+44 (0)%###", "0044 %###"],
@@ -1071,11 +1009,7 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 50,
         countries: &["CA", "CA", "ca", "Canada", "CANADA", "CAN"],
-        currency: &Currency {
-            code: "CAD",
-            decimals: true,
-            per_usd: 138,
-        },
+        currency: &Currency { code: "CAD", decimals: true, per_usd: 138 },
         cities: &[
             city("Toronto", ("ON", "Ontario"), "M5V #@#", "416"),
             city("Ottawa", ("ON", "Ontario"), "K1P #@#", "613"),
@@ -1085,27 +1019,14 @@ const REGIONS: &[Region] = &[
             city("Calgary", ("AB", "Alberta"), "T2P #@#", "403"),
         ],
         first_names: &[
-            ("Liam", "liam"),
-            ("Emma", "emma"),
-            ("Noah", "noah"),
-            ("Olivia", "olivia"),
-            ("François", "francois"),
-            ("Étienne", "etienne"),
-            ("Léa", "lea"),
-            ("Chloé", "chloe"),
-            ("Mathieu", "mathieu"),
-            ("Gabrielle", "gabrielle"),
+            ("Liam", "liam"), ("Emma", "emma"), ("Noah", "noah"), ("Olivia", "olivia"),
+            ("François", "francois"), ("Étienne", "etienne"), ("Léa", "lea"),
+            ("Chloé", "chloe"), ("Mathieu", "mathieu"), ("Gabrielle", "gabrielle"),
         ],
         last_names: &[
-            ("Tremblay", "tremblay"),
-            ("Gagnon", "gagnon"),
-            ("Roy", "roy"),
-            ("Côté", "cote"),
-            ("Bouchard", "bouchard"),
-            ("Lavoie", "lavoie"),
-            ("Smith", "smith"),
-            ("MacDonald", "macdonald"),
-            ("Wong", "wong"),
+            ("Tremblay", "tremblay"), ("Gagnon", "gagnon"), ("Roy", "roy"), ("Côté", "cote"),
+            ("Bouchard", "bouchard"), ("Lavoie", "lavoie"), ("Smith", "smith"),
+            ("MacDonald", "macdonald"), ("Wong", "wong"),
         ],
         intl: &["+1 % 555 01##", "(%) 555-01##", "%-555-01##"],
         national: &["(%) 555-01##", "%-555-01##"],
@@ -1116,11 +1037,7 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 30,
         countries: &["DE", "DE", "de", "Germany", "Deutschland", "DEU"],
-        currency: &Currency {
-            code: "EUR",
-            decimals: true,
-            per_usd: 92,
-        },
+        currency: &Currency { code: "EUR", decimals: true, per_usd: 92 },
         cities: &[
             city("Berlin", NO_STATE, "10###", "30"),
             city("München", NO_STATE, "80###", "89"),
@@ -1129,26 +1046,14 @@ const REGIONS: &[Region] = &[
             city("Frankfurt am Main", NO_STATE, "60###", "69"),
         ],
         first_names: &[
-            ("Lukas", "lukas"),
-            ("Leon", "leon"),
-            ("Jürgen", "juergen"),
-            ("Jörg", "joerg"),
-            ("Anna", "anna"),
-            ("Lena", "lena"),
-            ("Sophie", "sophie"),
-            ("Björn", "bjoern"),
+            ("Lukas", "lukas"), ("Leon", "leon"), ("Jürgen", "juergen"), ("Jörg", "joerg"),
+            ("Anna", "anna"), ("Lena", "lena"), ("Sophie", "sophie"), ("Björn", "bjoern"),
             ("Katharina", "katharina"),
         ],
         last_names: &[
-            ("Müller", "mueller"),
-            ("Schmidt", "schmidt"),
-            ("Schneider", "schneider"),
-            ("Fischer", "fischer"),
-            ("Weber", "weber"),
-            ("Meyer", "meyer"),
-            ("Schäfer", "schaefer"),
-            ("Köhler", "koehler"),
-            ("Groß", "gross"),
+            ("Müller", "mueller"), ("Schmidt", "schmidt"), ("Schneider", "schneider"),
+            ("Fischer", "fischer"), ("Weber", "weber"), ("Meyer", "meyer"),
+            ("Schäfer", "schaefer"), ("Köhler", "koehler"), ("Groß", "gross"),
         ],
         intl: &["+49 % ########", "+49 (0)% ########", "0049 % ########"],
         national: &["0% ########"],
@@ -1159,11 +1064,7 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 25,
         countries: &["FR", "FR", "fr", "France", "FRA"],
-        currency: &Currency {
-            code: "EUR",
-            decimals: true,
-            per_usd: 92,
-        },
+        currency: &Currency { code: "EUR", decimals: true, per_usd: 92 },
         cities: &[
             city("Paris", NO_STATE, "750##", "1 99 00"),
             city("Lyon", NO_STATE, "6900#", "4 65 71"),
@@ -1172,26 +1073,14 @@ const REGIONS: &[Region] = &[
             city("Lille", NO_STATE, "590##", "3 53 01"),
         ],
         first_names: &[
-            ("Jean", "jean"),
-            ("Marie", "marie"),
-            ("François", "francois"),
-            ("Hélène", "helene"),
-            ("Léa", "lea"),
-            ("Gaëlle", "gaelle"),
-            ("Jérôme", "jerome"),
-            ("Noël", "noel"),
-            ("Amélie", "amelie"),
+            ("Jean", "jean"), ("Marie", "marie"), ("François", "francois"),
+            ("Hélène", "helene"), ("Léa", "lea"), ("Gaëlle", "gaelle"), ("Jérôme", "jerome"),
+            ("Noël", "noel"), ("Amélie", "amelie"),
         ],
         last_names: &[
-            ("Martin", "martin"),
-            ("Bernard", "bernard"),
-            ("Dubois", "dubois"),
-            ("Petit", "petit"),
-            ("Durand", "durand"),
-            ("Lefèvre", "lefevre"),
-            ("Moreau", "moreau"),
-            ("Girard", "girard"),
-            ("Rousseau", "rousseau"),
+            ("Martin", "martin"), ("Bernard", "bernard"), ("Dubois", "dubois"),
+            ("Petit", "petit"), ("Durand", "durand"), ("Lefèvre", "lefevre"),
+            ("Moreau", "moreau"), ("Girard", "girard"), ("Rousseau", "rousseau"),
         ],
         intl: &["+33 % ## ##", "+33 (0)% ## ##", "0033 % ## ##"],
         national: &["0% ## ##"],
@@ -1202,44 +1091,22 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 40,
         countries: &["MX", "MX", "mx", "Mexico", "México", "MEX", "MEX"],
-        currency: &Currency {
-            code: "MXN",
-            decimals: true,
-            per_usd: 1_700,
-        },
+        currency: &Currency { code: "MXN", decimals: true, per_usd: 1_700 },
         cities: &[
-            city(
-                "Ciudad de México",
-                ("CDMX", "Ciudad de México"),
-                "06###",
-                "55",
-            ),
+            city("Ciudad de México", ("CDMX", "Ciudad de México"), "06###", "55"),
             city("Guadalajara", ("JAL", "Jalisco"), "44###", "33"),
             city("Zapopan", ("JAL", "Jalisco"), "45###", "33"),
             city("Monterrey", ("NL", "Nuevo León"), "64###", "81"),
         ],
         first_names: &[
-            ("José", "jose"),
-            ("María", "maria"),
-            ("Juan", "juan"),
-            ("Guadalupe", "guadalupe"),
-            ("Luis", "luis"),
-            ("Sofía", "sofia"),
-            ("Ximena", "ximena"),
-            ("Santiago", "santiago"),
-            ("Jesús", "jesus"),
-            ("Ángel", "angel"),
+            ("José", "jose"), ("María", "maria"), ("Juan", "juan"), ("Guadalupe", "guadalupe"),
+            ("Luis", "luis"), ("Sofía", "sofia"), ("Ximena", "ximena"),
+            ("Santiago", "santiago"), ("Jesús", "jesus"), ("Ángel", "angel"),
         ],
         last_names: &[
-            ("Hernández", "hernandez"),
-            ("García", "garcia"),
-            ("Martínez", "martinez"),
-            ("López", "lopez"),
-            ("González", "gonzalez"),
-            ("Pérez", "perez"),
-            ("Sánchez", "sanchez"),
-            ("Ramírez", "ramirez"),
-            ("Cruz", "cruz"),
+            ("Hernández", "hernandez"), ("García", "garcia"), ("Martínez", "martinez"),
+            ("López", "lopez"), ("González", "gonzalez"), ("Pérez", "perez"),
+            ("Sánchez", "sanchez"), ("Ramírez", "ramirez"), ("Cruz", "cruz"),
             ("De la Cruz", "delacruz"),
         ],
         intl: &["+52 % #### ####", "+52 (%) ####-####", "0052 % #### ####"],
@@ -1251,43 +1118,23 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 20,
         countries: &["BR", "BR", "br", "Brazil", "Brasil", "BRA"],
-        currency: &Currency {
-            code: "BRL",
-            decimals: true,
-            per_usd: 500,
-        },
+        currency: &Currency { code: "BRL", decimals: true, per_usd: 500 },
         cities: &[
             city("São Paulo", ("SP", "São Paulo"), "01###-###", "11"),
-            city(
-                "Rio de Janeiro",
-                ("RJ", "Rio de Janeiro"),
-                "20###-###",
-                "21",
-            ),
+            city("Rio de Janeiro", ("RJ", "Rio de Janeiro"), "20###-###", "21"),
             city("Belo Horizonte", ("MG", "Minas Gerais"), "30###-###", "31"),
             city("Brasília", ("DF", "Distrito Federal"), "70###-###", "61"),
             city("Curitiba", ("PR", "Paraná"), "80###-###", "41"),
         ],
         first_names: &[
-            ("João", "joao"),
-            ("José", "jose"),
-            ("Maria", "maria"),
-            ("Ana", "ana"),
-            ("Luíza", "luiza"),
-            ("Gabriel", "gabriel"),
-            ("Lucas", "lucas"),
-            ("Beatriz", "beatriz"),
-            ("Conceição", "conceicao"),
+            ("João", "joao"), ("José", "jose"), ("Maria", "maria"), ("Ana", "ana"),
+            ("Luíza", "luiza"), ("Gabriel", "gabriel"), ("Lucas", "lucas"),
+            ("Beatriz", "beatriz"), ("Conceição", "conceicao"),
         ],
         last_names: &[
-            ("Silva", "silva"),
-            ("Santos", "santos"),
-            ("Oliveira", "oliveira"),
-            ("Souza", "souza"),
-            ("Ferreira", "ferreira"),
-            ("Pereira", "pereira"),
-            ("Gonçalves", "goncalves"),
-            ("Araújo", "araujo"),
+            ("Silva", "silva"), ("Santos", "santos"), ("Oliveira", "oliveira"),
+            ("Souza", "souza"), ("Ferreira", "ferreira"), ("Pereira", "pereira"),
+            ("Gonçalves", "goncalves"), ("Araújo", "araujo"),
         ],
         intl: &["+55 % 9####-####", "+55 (%) 9####-####", "+55 % 9#### ####"],
         national: &["(%) 9####-####", "0% 9####-####"],
@@ -1298,11 +1145,7 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 15,
         countries: &["JP", "JP", "jp", "Japan", "JPN"],
-        currency: &Currency {
-            code: "JPY",
-            decimals: false,
-            per_usd: 150,
-        },
+        currency: &Currency { code: "JPY", decimals: false, per_usd: 150 },
         cities: &[
             city("Tokyo", NO_STATE, "1##-####", "3-####"),
             city("Ōsaka", NO_STATE, "5##-####", "6-####"),
@@ -1311,22 +1154,12 @@ const REGIONS: &[Region] = &[
             city("Sapporo", NO_STATE, "0##-####", "11-###"),
         ],
         first_names: &[
-            ("Yuki", "yuki"),
-            ("Hiroshi", "hiroshi"),
-            ("Haruto", "haruto"),
-            ("Sakura", "sakura"),
-            ("Takashi", "takashi"),
-            ("翔太", "shota"),
-            ("陽菜", "hina"),
+            ("Yuki", "yuki"), ("Hiroshi", "hiroshi"), ("Haruto", "haruto"),
+            ("Sakura", "sakura"), ("Takashi", "takashi"), ("翔太", "shota"), ("陽菜", "hina"),
         ],
         last_names: &[
-            ("Tanaka", "tanaka"),
-            ("Suzuki", "suzuki"),
-            ("Takahashi", "takahashi"),
-            ("Watanabe", "watanabe"),
-            ("Itō", "ito"),
-            ("佐藤", "sato"),
-            ("山田", "yamada"),
+            ("Tanaka", "tanaka"), ("Suzuki", "suzuki"), ("Takahashi", "takahashi"),
+            ("Watanabe", "watanabe"), ("Itō", "ito"), ("佐藤", "sato"), ("山田", "yamada"),
         ],
         intl: &["+81 %-####", "+81 % ####"],
         national: &["0%-####"],
@@ -1337,11 +1170,7 @@ const REGIONS: &[Region] = &[
     Region {
         weight: 20,
         countries: &["AU", "AU", "au", "Australia", "AUS"],
-        currency: &Currency {
-            code: "AUD",
-            decimals: true,
-            per_usd: 152,
-        },
+        currency: &Currency { code: "AUD", decimals: true, per_usd: 152 },
         cities: &[
             city("Sydney", ("NSW", "New South Wales"), "20##", "2 5550"),
             city("Melbourne", ("VIC", "Victoria"), "30##", "3 7010"),
@@ -1350,21 +1179,12 @@ const REGIONS: &[Region] = &[
             city("Adelaide", ("SA", "South Australia"), "50##", "8 7010"),
         ],
         first_names: &[
-            ("Jack", "jack"),
-            ("Charlotte", "charlotte"),
-            ("William", "william"),
-            ("Mia", "mia"),
-            ("Lachlan", "lachlan"),
-            ("Matilda", "matilda"),
-            ("Zoë", "zoe"),
+            ("Jack", "jack"), ("Charlotte", "charlotte"), ("William", "william"),
+            ("Mia", "mia"), ("Lachlan", "lachlan"), ("Matilda", "matilda"), ("Zoë", "zoe"),
         ],
         last_names: &[
-            ("Smith", "smith"),
-            ("Jones", "jones"),
-            ("Williams", "williams"),
-            ("Nguyen", "nguyen"),
-            ("Kelly", "kelly"),
-            ("O'Connor", "oconnor"),
+            ("Smith", "smith"), ("Jones", "jones"), ("Williams", "williams"),
+            ("Nguyen", "nguyen"), ("Kelly", "kelly"), ("O'Connor", "oconnor"),
             ("White", "white"),
         ],
         intl: &["+61 % ####", "+61 (0)% ####", "0061 % ####"],

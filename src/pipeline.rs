@@ -18,6 +18,7 @@ use csv::ByteRecord;
 use crate::mapper::{RowMapper, Scratch};
 use crate::outcome::{RowOutcome, Verdict};
 use crate::report::{ReportLine, ReportWriter, Status};
+use crate::resume::Previous;
 use crate::source::Input;
 use crate::summary::Summary;
 
@@ -74,6 +75,9 @@ pub struct Job {
     /// in the report.
     pub stop_reading: Arc<AtomicBool>,
     pub progress: indicatif::ProgressBar,
+    /// `--resume`: the earlier report; rows it has as `sent` are not sent
+    /// again, their lines are carried over.
+    pub previous: Option<Previous>,
 }
 
 struct Chunk {
@@ -107,6 +111,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
         batch_size,
         stop_reading,
         progress,
+        mut previous,
     } = job;
     let mappers: Arc<Vec<RowMapper>> = Arc::new(mappers);
 
@@ -191,6 +196,14 @@ pub fn run<W: std::io::Write + Send + 'static>(
         let mut rejected = Vec::new();
         for outcome in outcomes {
             summary.rows += 1;
+            if let Some(prev) = previous.as_mut()
+                && let Some(line) = prev.take(outcome.file, outcome.row)
+                && line.status() == Status::Sent.as_str()
+            {
+                summary.already_sent += 1;
+                rejected.push(carried_over(outcome.seq, &line));
+                continue;
+            }
             match outcome.verdict {
                 Verdict::Valid(ev) => {
                     summary.count_keys(ev.keys);
@@ -257,6 +270,24 @@ pub fn run<W: std::io::Write + Send + 'static>(
         return Err(e.into());
     }
     Ok((summary, out))
+}
+
+/// The line of a row sent in an earlier run, as it stood.
+fn carried_over(seq: u64, line: &crate::resume::PreviousLine) -> ReportLine {
+    let r = &line.record;
+    let field = |i: usize| r.get(i).filter(|s| !s.is_empty());
+    ReportLine {
+        seq,
+        file: line.file,
+        row: line.row,
+        status: Status::Sent,
+        event_id: field(3).map(str::to_owned),
+        batch: field(4).and_then(|b| b.parse().ok()),
+        attempts: field(5).and_then(|a| a.parse().ok()).unwrap_or(0),
+        reason: None,
+        detail: field(7).unwrap_or("").into(),
+        fbtrace_id: field(8).map(Into::into),
+    }
 }
 
 fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> Vec<RowOutcome> {
@@ -353,7 +384,7 @@ fn write_report<W: std::io::Write>(
             report.add(line)?;
         }
         if last_flush.elapsed() > Duration::from_secs(2) {
-            report.flush()?;
+            report.sync()?;
             last_flush = Instant::now();
         }
     }

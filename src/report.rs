@@ -68,13 +68,19 @@ pub struct ReportWriter<W: Write> {
     next_seq: u64,
     pending: BTreeMap<u64, ReportLine>,
     itoa: itoa::Buffer,
+    /// A second handle on the report file, to fsync it.
+    sync_file: Option<std::fs::File>,
 }
 
 impl ReportWriter<std::io::BufWriter<std::fs::File>> {
     /// Creates (truncates) the report at `path` and writes the header.
     pub fn create(path: &Path, files: Vec<String>) -> std::io::Result<Self> {
         let file = std::fs::File::create(path)?;
-        ReportWriter::new(std::io::BufWriter::with_capacity(1 << 16, file), files)
+        let sync_file = file.try_clone()?;
+        let mut writer =
+            ReportWriter::new(std::io::BufWriter::with_capacity(1 << 16, file), files)?;
+        writer.sync_file = Some(sync_file);
+        Ok(writer)
     }
 }
 
@@ -88,6 +94,7 @@ impl<W: Write> ReportWriter<W> {
             next_seq: 0,
             pending: BTreeMap::new(),
             itoa: itoa::Buffer::new(),
+            sync_file: None,
         })
     }
 
@@ -151,6 +158,15 @@ impl<W: Write> ReportWriter<W> {
         self.out.flush()
     }
 
+    /// Flushes and syncs what has been written to disk.
+    pub fn sync(&mut self) -> std::io::Result<()> {
+        self.out.flush()?;
+        match &self.sync_file {
+            Some(f) => f.sync_data(),
+            None => Ok(()),
+        }
+    }
+
     /// Flushes and returns the underlying writer. Lines still pending (an
     /// earlier one never came) are written in order: a report never loses
     /// a line it was given.
@@ -158,7 +174,7 @@ impl<W: Write> ReportWriter<W> {
         for (_, line) in std::mem::take(&mut self.pending) {
             self.write(&line)?;
         }
-        self.out.flush()?;
+        self.sync()?;
         self.out
             .into_inner()
             .map_err(|e| std::io::Error::other(e.to_string()))

@@ -19,6 +19,8 @@ pub struct Summary {
     /// Dry run: valid rows. Upload: rows sent.
     pub valid: u64,
     pub sent: u64,
+    /// Of `sent`: rows a resumed run found sent by an earlier run.
+    pub already_sent: u64,
     pub rejected: u64,
     pub failed: u64,
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
@@ -103,6 +105,13 @@ impl Summary {
             "{} rows read: {good} {verb}, {} rejected, {} failed ({:.1} s, {:.0} rows/s)",
             self.rows, self.rejected, self.failed, self.seconds, self.rows_per_second
         );
+        if self.already_sent > 0 {
+            let _ = writeln!(
+                s,
+                "  of which sent by an earlier run: {}",
+                self.already_sent
+            );
+        }
         for (reason, n) in &self.rejected_by_reason {
             let _ = writeln!(s, "  rejected {reason}: {n}");
         }

@@ -194,12 +194,12 @@ mod tests {
     #[test]
     fn shapes() {
         let p = utc();
-        let want = 1_795_000_000i64; // 2026-11-18T09:46:40Z
-        assert_eq!(p.parse("2026-11-18T09:46:40Z"), Ok(want));
-        assert_eq!(p.parse("2026-11-18T03:46:40-06:00"), Ok(want));
-        assert_eq!(p.parse("2026-11-18 09:46:40"), Ok(want));
-        assert_eq!(p.parse("2026-11-18 09:46"), Ok(want - 40));
-        assert_eq!(p.parse("2026-11-18 09:46:40.250"), Ok(want));
+        let want = 1_795_000_000i64; // 2026-11-18T11:06:40Z
+        assert_eq!(p.parse("2026-11-18T11:06:40Z"), Ok(want));
+        assert_eq!(p.parse("2026-11-18T05:06:40-06:00"), Ok(want));
+        assert_eq!(p.parse("2026-11-18 11:06:40"), Ok(want));
+        assert_eq!(p.parse("2026-11-18 11:06"), Ok(want - 40));
+        assert_eq!(p.parse("2026-11-18 11:06:40.250"), Ok(want));
         assert_eq!(p.parse("1795000000"), Ok(want));
         assert_eq!(p.parse("1795000000123"), Ok(want));
         assert_eq!(p.parse(""), Err(TimeError::Empty));
@@ -214,7 +214,7 @@ mod tests {
         let chicago = TimeZone::get("America/Chicago").unwrap();
         let p = TimeParser::new(None, chicago);
         // CST is UTC-6 in November.
-        assert_eq!(p.parse("2026-11-18 03:46:40"), Ok(1_795_000_000));
+        assert_eq!(p.parse("2026-11-18 05:06:40"), Ok(1_795_000_000));
         // 2026-03-08 02:30 does not exist in Chicago: moved forward to 03:30 CDT.
         let gap = p.parse("2026-03-08 02:30").unwrap();
         assert_eq!(gap, utc().parse("2026-03-08T08:30:00Z").unwrap());
@@ -226,7 +226,7 @@ mod tests {
     #[test]
     fn strftime_format() {
         let p = TimeParser::new(Some("%m/%d/%Y %I:%M %p".into()), TimeZone::UTC);
-        assert_eq!(p.parse("11/18/2026 09:46 AM"), Ok(1_795_000_000 - 40));
+        assert_eq!(p.parse("11/18/2026 11:06 AM"), Ok(1_795_000_000 - 40));
         assert_eq!(p.parse("2026-11-18"), Err(TimeError::FormatMismatch));
     }
 

@@ -54,6 +54,7 @@ fn run(input: Vec<u8>) -> Vec<csv::StringRecord> {
         batch_size: 7,
         stop_reading: Arc::new(AtomicBool::new(false)),
         progress: indicatif::ProgressBar::hidden(),
+        previous: None,
     };
     let report = ReportWriter::new(Vec::new(), vec!["props.csv".into()]).unwrap();
     let meta = RequestMeta {

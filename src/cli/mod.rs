@@ -5,7 +5,9 @@
 //! values, each command's `run` turns them into the objects it needs and
 //! fails early with exit code 2 when they do not make sense.
 
+mod completions;
 mod hash;
+mod init;
 mod run;
 mod send;
 
@@ -52,6 +54,13 @@ pub enum Command {
     Hash(hash::HashArgs),
     /// Serve a local stand-in for Meta's Conversions API.
     Sandbox(crate::sandbox::SandboxArgs),
+    /// Write a first mapping file guessed from an export's header and rows.
+    Init(init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(hide = true)]
+    Man(completions::ManArgs),
 }
 
 /// Arguments of every command that reads exports.
@@ -139,6 +148,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Upload(args) => run::upload(args, &global),
         Command::Validate(args) => run::validate(args, &global),
         Command::Hash(args) => hash::run(args),
-        Command::Sandbox(args) => crate::sandbox::run(args),
+        Command::Sandbox(mut args) => {
+            args.now = args.now.or(global.now);
+            crate::sandbox::run(args)
+        }
+        Command::Init(args) => init::run(args, &global),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
     }
 }

@@ -74,6 +74,7 @@ pub(super) fn prepare(args: &RunArgs, global: &GlobalArgs) -> anyhow::Result<Pre
             batch_size: usize::from(args.batch_size),
             stop_reading: Arc::new(AtomicBool::new(false)),
             progress,
+            previous: None,
         },
         report_path,
         meta: RequestMeta {

@@ -3,7 +3,7 @@
 //! `woman`, `mrs`, …); Meta knows only `m` and `f`, so anything else
 //! (`other`, `u`, `Mrs.` with its dot) is dropped rather than guessed.
 
-use super::location::{by_length_then_name, lookup};
+use super::location::lookup;
 use super::tables::GENDER_WORDS;
 use super::text;
 
@@ -20,6 +20,7 @@ pub(crate) fn normalize(input: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::location::by_length_then_name;
     use super::*;
 
     fn ge(input: &str) -> String {

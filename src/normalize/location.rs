@@ -77,7 +77,9 @@ pub(crate) fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'stat
 }
 
 pub(crate) fn by_length_then_name(a: &str, b: &str) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    // Byte iterators rather than `str::cmp`: names are a dozen bytes, too
+    // short to pay for a call into libc's `memcmp`.
+    a.len().cmp(&b.len()).then_with(|| a.bytes().cmp(b.bytes()))
 }
 
 /// **offconv:** the longest name found inside `letters` (`kansascitymissouri`
@@ -98,7 +100,13 @@ fn longest_contained(names: &[(&str, &'static str)], letters: &str) -> Option<&'
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= haystack.len() && haystack.windows(needle.len()).any(|w| w == needle)
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    needle.len() <= haystack.len()
+        && haystack
+            .windows(needle.len())
+            .any(|w| w[0] == first && w[1..].iter().eq(rest))
 }
 
 /// `zp`: lowercase, the part before the first `-`, trimmed, at least two

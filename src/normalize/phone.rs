@@ -249,6 +249,10 @@ mod tests {
         }
         let err = "ZZ".parse::<PhoneRegion>().unwrap_err().to_string();
         assert!(err.contains("\"ZZ\""), "{err}");
+        // The mapping file gives the region as a string.
+        let gb: PhoneRegion = serde_json::from_str("\"gb\"").unwrap();
+        assert_eq!(gb.to_string(), "GB");
+        assert!(serde_json::from_str::<PhoneRegion>("\"XX\"").is_err());
     }
 
     #[test]

@@ -189,8 +189,10 @@ fn check_window(event_time: i64, action_source: &str, now: i64) -> Result<(), Ev
             action_source: action_source.to_owned(),
         });
     }
-    if -age > MAX_FUTURE_SECS {
-        return Err(EventProblem::InFuture { secs: -age });
+    // Not `-age`: with extreme times the saturated age has no negation.
+    let ahead = event_time.saturating_sub(now);
+    if ahead > MAX_FUTURE_SECS {
+        return Err(EventProblem::InFuture { secs: ahead });
     }
     Ok(())
 }

@@ -230,3 +230,18 @@ fn messages_never_quote_customer_information() {
     let msg = refusal.to_graph_error().error_user_msg.unwrap();
     assert!(!msg.contains("jane"), "{msg}");
 }
+
+#[test]
+fn extreme_times_are_refused_not_overflowed() {
+    for t in [i64::MIN, i64::MAX, 0, -1] {
+        let e = event("").replace(&NOW.to_string(), &t.to_string());
+        let body = format!("{{\"data\":[{e}]}}");
+        let request = parse_json(body.as_bytes()).unwrap();
+        let Some(RawData::Events(events)) = request.data else {
+            panic!()
+        };
+        for now in [i64::MIN, -1, 0, NOW, i64::MAX] {
+            let _ = check_events(&events, now);
+        }
+    }
+}

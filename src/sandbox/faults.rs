@@ -21,8 +21,6 @@ use std::time::{Duration, Instant};
 pub struct Probability(f64);
 
 impl Probability {
-    pub const NEVER: Probability = Probability(0.0);
-
     /// `None` unless `p` lies in `[0, 1]`.
     pub fn new(p: f64) -> Option<Probability> {
         (0.0..=1.0).contains(&p).then_some(Probability(p))
@@ -163,7 +161,8 @@ impl FaultPlan {
         let fbtrace_id = trace_id(&mut rng);
 
         let latency = c.latency.map_or(Duration::ZERO, |r| {
-            let span = r.max_ms - r.min_ms + 1;
+            // Saturating: `0-18446744073709551615` must not overflow.
+            let span = (r.max_ms - r.min_ms).saturating_add(1);
             Duration::from_millis(r.min_ms + latency_draw % span)
         });
         let fault = if drop {
@@ -380,6 +379,11 @@ mod tests {
         assert_eq!("20-80".parse::<LatencyRange>(), range(20, 80));
         assert_eq!("15".parse::<LatencyRange>(), range(15, 15));
         assert!("80-20".parse::<LatencyRange>().is_err());
+        let huge = FaultConfig {
+            latency: Some(range(0, u64::MAX).unwrap()),
+            ..FaultConfig::default()
+        };
+        let _ = FaultPlan::new(huge).plan(1);
         assert!("1.5".parse::<Probability>().is_err());
         assert!("-0.1".parse::<Probability>().is_err());
         assert_eq!("0.25".parse::<Probability>(), Ok(Probability(0.25)));

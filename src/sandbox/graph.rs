@@ -123,8 +123,10 @@ impl GraphError {
             kind: "GraphMethodException",
             code: 100,
             error_subcode: Some(33),
-            error_user_title: None,
-            error_user_msg: None,
+            error_user_title: Some("Object Not Found".into()),
+            error_user_msg: Some(format!(
+                "'{id}' is not a dataset or ad account id: ids are numbers."
+            )),
             is_transient: false,
             status: 400,
         }

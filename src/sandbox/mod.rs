@@ -21,8 +21,10 @@
 mod body;
 mod checks;
 mod conn;
+mod events;
 mod faults;
 mod graph;
+mod lenient;
 mod record;
 mod server;
 

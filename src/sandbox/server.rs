@@ -4,16 +4,14 @@
 //! Every request, on any path, first gets its number and its seeded plan,
 //! waits its latency, then meets (in this order): a dropped connection, an
 //! HTML 502, a transient 5xx, the rate limit, the token check (missing,
-//! unknown, then expired), and for events the body checks and
-//! `--reject-event`.
+//! unknown, then expired), and for events (see [`super::events`]) the body
+//! checks and `--reject-event`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, OriginalUri, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -21,37 +19,47 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::SandboxConfig;
-use super::body::{self, RawData};
-use super::checks::{self, EventProblem, Refusal};
 use super::conn::ConnHandle;
+use super::events;
 use super::faults::{Fault, FaultPlan, RateLimitCode, RequestPlan};
 use super::graph::{self, GraphError};
-use super::record::{AcceptedRequest, Counters, Recorder, SeenEvents};
+use super::record::{Counters, Recorder, SeenEvents};
 
 /// Large enough for 1,000 events with every field filled, and for the
 /// oversized batches the "more than 1,000 events" check exists to refuse.
 const BODY_LIMIT: usize = 64 << 20;
 
-/// The datasets `GET /{version}/act_{id}/adspixels` lists, for every ad account.
-const DATASETS: [(&str, &str, bool, &str); 3] = [
-    (
-        "1234567890123456",
-        "Sandbox store sales",
-        true,
-        "2026-07-28T09:15:00+0000",
-    ),
-    (
-        "2345678901234567",
-        "Sandbox phone orders",
-        true,
-        "2026-07-27T17:40:12+0000",
-    ),
-    (
-        "3456789012345678",
-        "Sandbox legacy offline event set",
-        false,
-        "2025-05-13T23:59:58+0000",
-    ),
+/// A dataset of the fixed list the sandbox shows every ad account.
+#[derive(Serialize)]
+struct Dataset {
+    id: &'static str,
+    name: &'static str,
+    is_consolidated_container: bool,
+    last_fired_time: &'static str,
+}
+
+/// What `GET /{version}/act_{id}/adspixels` lists, for every ad account:
+/// two current datasets and an offline event set left over from the
+/// legacy API (not a consolidated container).
+const DATASETS: [Dataset; 3] = [
+    Dataset {
+        id: "1234567890123456",
+        name: "Sandbox store sales",
+        is_consolidated_container: true,
+        last_fired_time: "2026-07-28T09:15:00+0000",
+    },
+    Dataset {
+        id: "2345678901234567",
+        name: "Sandbox phone orders",
+        is_consolidated_container: true,
+        last_fired_time: "2026-07-27T17:40:12+0000",
+    },
+    Dataset {
+        id: "3456789012345678",
+        name: "Sandbox legacy offline event set",
+        is_consolidated_container: false,
+        last_fired_time: "2025-05-13T23:59:58+0000",
+    },
 ];
 
 /// State shared by every handler.
@@ -118,7 +126,10 @@ impl Drop for InFlight {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/{version}/{node}", get(get_node))
-        .route("/{version}/{node}/{edge}", get(get_edge).post(post_edge))
+        .route(
+            "/{version}/{node}/{edge}",
+            get(get_edge).post(events::post_edge),
+        )
         .fallback(unknown_path)
         .method_not_allowed_fallback(unknown_path)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -126,23 +137,23 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// A request that got past the faults and the rate limit.
-struct Admitted {
-    n: u64,
-    plan: RequestPlan,
+pub(super) struct Admitted {
+    pub(super) n: u64,
+    pub(super) plan: RequestPlan,
     _in_flight: InFlight,
 }
 
-type Answer = Result<Response, Response>;
+pub(super) type Answer = Result<Response, Response>;
 
 impl AppState {
     /// A Graph error answer, counted by code.
-    fn refuse(&self, error: GraphError, plan: &RequestPlan) -> Response {
+    pub(super) fn refuse(&self, error: GraphError, plan: &RequestPlan) -> Response {
         self.counters.rejected(error.code);
         error.into_response(&plan.fbtrace_id)
     }
 
     /// Numbers the request, applies latency and the request-level faults.
-    async fn admit(
+    pub(super) async fn admit(
         self: &Arc<Self>,
         conn: &ConnHandle,
         query: Option<&str>,
@@ -190,7 +201,14 @@ impl AppState {
     }
 
     /// The token check: missing or unknown, then expired.
-    fn check_token(&self, token: Option<&str>, plan: &RequestPlan) -> Result<(), Response> {
+    // The error is the finished answer, built once per refused request; its
+    // size does not matter on this path.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn check_token(
+        &self,
+        token: Option<&str>,
+        plan: &RequestPlan,
+    ) -> Result<(), Response> {
         let known = token.is_some_and(|t| {
             !t.is_empty() && self.config.token.as_deref().is_none_or(|want| want == t)
         });
@@ -203,7 +221,7 @@ impl AppState {
         Ok(())
     }
 
-    fn now(&self) -> i64 {
+    pub(super) fn now(&self) -> i64 {
         match self.config.now {
             Some(now) => now.as_second(),
             None => SystemTime::now()
@@ -214,7 +232,7 @@ impl AppState {
 }
 
 /// The token from `Authorization: Bearer`, else from the URL query.
-fn outer_token<'a>(
+pub(super) fn outer_token<'a>(
     headers: &'a HeaderMap,
     query: Option<&'a str>,
 ) -> Option<std::borrow::Cow<'a, str>> {
@@ -236,14 +254,14 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<std::borrow::Co
 }
 
 /// Graph versions look like `v26.0`.
-fn is_version(version: &str) -> bool {
+pub(super) fn is_version(version: &str) -> bool {
     version
         .strip_prefix('v')
         .and_then(|v| v.split_once('.'))
         .is_some_and(|(major, minor)| is_digits(major) && is_digits(minor))
 }
 
-fn is_digits(s: &str) -> bool {
+pub(super) fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -264,17 +282,19 @@ async fn get_node(
     if !is_digits(&node) {
         return Err(state.refuse(GraphError::no_such_object("get", &node), plan));
     }
+    // `check` asks for these three fields; datasets outside the fixed list
+    // exist too, so any numeric id can be tried.
     #[derive(Serialize)]
-    struct Dataset<'a> {
+    struct Node<'a> {
         id: &'a str,
         name: String,
         is_consolidated_container: bool,
     }
-    let known = DATASETS.iter().find(|d| d.0 == node);
-    Ok(graph::json_response(&Dataset {
+    let known = DATASETS.iter().find(|d| d.id == node);
+    Ok(graph::json_response(&Node {
         id: &node,
-        name: known.map_or_else(|| format!("Sandbox dataset {node}"), |d| d.1.to_owned()),
-        is_consolidated_container: known.is_none_or(|d| d.2),
+        name: known.map_or_else(|| format!("Sandbox dataset {node}"), |d| d.name.to_owned()),
+        is_consolidated_container: known.is_none_or(|d| d.is_consolidated_container),
     }))
 }
 
@@ -295,123 +315,9 @@ async fn get_edge(
     if !node.strip_prefix("act_").is_some_and(is_digits) {
         return Err(state.refuse(GraphError::no_such_object("get", &node), plan));
     }
-    let data: Vec<_> = DATASETS
-        .iter()
-        .map(|(id, name, consolidated, fired)| {
-            serde_json::json!({
-                "id": id,
-                "name": name,
-                "is_consolidated_container": consolidated,
-                "last_fired_time": fired,
-            })
-        })
-        .collect();
-    Ok(graph::json_response(&serde_json::json!({ "data": data })))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn post_edge(
-    State(state): State<Arc<AppState>>,
-    ConnectInfo(conn): ConnectInfo<ConnHandle>,
-    Path((version, node, edge)): Path<(String, String, String)>,
-    RawQuery(query): RawQuery,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer {
-    let admitted = state.admit(&conn, query.as_deref(), &node).await?;
-    let plan = &admitted.plan;
-    if !is_version(&version) || edge != "events" {
-        return Err(state.refuse(GraphError::unknown_path(uri.path()), plan));
-    }
-    // A token outside the body is checked before the body is read, so a
-    // bad token is reported as such even with a malformed body.
-    let outer = outer_token(&headers, query.as_deref());
-    if let Some(token) = &outer {
-        state.check_token(Some(token), plan)?;
-    }
-    if !is_digits(&node) {
-        return Err(state.refuse(GraphError::no_such_object("post", &node), plan));
-    }
-    let body = body.map_err(|rejection| {
-        let msg = format!(
-            "The request body could not be read: {}",
-            rejection.body_text()
-        );
-        state.refuse(
-            GraphError::invalid_parameter(2_804_001, "Malformed Request Body", msg),
-            plan,
-        )
-    })?;
-    let malformed = |e: body::MalformedBody| {
-        state.refuse(
-            GraphError::invalid_parameter(2_804_001, "Malformed Request Body", e.0),
-            plan,
-        )
-    };
-    let mut request = if is_form(&headers) {
-        body::parse_form(&body)
-    } else {
-        body::parse_json(&body).map_err(malformed)?
-    };
-    if outer.is_none() {
-        state.check_token(request.access_token.as_deref(), plan)?;
-    }
-    let data = request.data.take();
-    let parsed;
-    let events = match &data {
-        None => return Err(state.refuse(Refusal::NoData.to_graph_error(), plan)),
-        Some(RawData::Events(events)) => events,
-        Some(RawData::Text(text)) => {
-            parsed = body::parse_data(text).map_err(malformed)?;
-            match &parsed {
-                RawData::Events(events) => events,
-                RawData::Text(_) => {
-                    return Err(
-                        state.refuse(Refusal::DataNotList("a string").to_graph_error(), plan)
-                    );
-                }
-                RawData::Other(found) => {
-                    return Err(state.refuse(Refusal::DataNotList(found).to_graph_error(), plan));
-                }
-            }
-        }
-        Some(RawData::Other(found)) => {
-            return Err(state.refuse(Refusal::DataNotList(found).to_graph_error(), plan));
-        }
-    };
-    let checked = checks::check_events(events, state.now())
-        .map_err(|r| state.refuse(r.to_graph_error(), plan))?;
-    let refused = checked.iter().position(|e| match e.event_id {
-        Some(id) => state.faults.rejects_event(&[id.as_bytes()]),
-        // Without an id, name and time identify the event: a retry keeps both.
-        None => state
-            .faults
-            .rejects_event(&[e.event_name.as_bytes(), &e.event_time.to_le_bytes()]),
-    });
-    if let Some(index) = refused {
-        let refusal = Refusal::Event {
-            index,
-            problem: EventProblem::RefusedByFault,
-        };
-        return Err(state.refuse(refusal.to_graph_error(), plan));
-    }
-    let keys: Vec<Option<u64>> = checked.iter().map(|e| state.seen.key(e)).collect();
-    let duplicates = state.seen.insert(&keys);
-    let duplicate_count = duplicates.iter().filter(|&&d| d).count();
-    state
-        .counters
-        .accepted(checked.len() as u64, duplicate_count as u64);
-    if let Some(recorder) = &state.recorder {
-        recorder.record(&AcceptedRequest {
-            dataset: &node,
-            upload_tag: request.upload_tag.as_deref(),
-            request: admitted.n,
-            events: &checked,
-            duplicates: &duplicates,
-        });
-    }
-    Ok(graph::events_received(checked.len(), &plan.fbtrace_id))
+    Ok(graph::json_response(
+        &serde_json::json!({ "data": DATASETS }),
+    ))
 }
 
 async fn unknown_path(
@@ -422,15 +328,4 @@ async fn unknown_path(
 ) -> Answer {
     let admitted = state.admit(&conn, query.as_deref(), "sandbox").await?;
     Err(state.refuse(GraphError::unknown_path(uri.path()), &admitted.plan))
-}
-
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        })
 }

@@ -126,7 +126,7 @@ impl Usage {
     /// below 90 %, then up to 10 s at 100 %.
     pub fn self_imposed_pause(&self) -> Option<Duration> {
         (self.percent > 90.0)
-            .then(|| Duration::from_secs_f64(((self.percent - 90.0).min(10.0)).max(0.5)))
+            .then(|| Duration::from_secs_f64((self.percent - 90.0).clamp(0.5, 10.0)))
     }
 }
 

@@ -33,6 +33,8 @@ pub struct UploadSettings {
     pub rate: f64,
     pub retry: RetryPolicy,
     pub meta: RequestMeta,
+    /// Set on Ctrl-C: batches not yet sent end `failed` (interrupted).
+    pub interrupted: Arc<AtomicBool>,
 }
 
 /// Why the run stopped early, for the summary and the exit code.
@@ -52,7 +54,8 @@ struct Shared {
     report: ReportTx,
     payloads: Option<Mutex<BufWriter<File>>>,
     stopped: AtomicBool,
-    stop_reason: Mutex<Option<StopReason>>,
+    interrupted: Arc<AtomicBool>,
+    stop_reason: Arc<Mutex<Option<StopReason>>>,
     requests: AtomicU64,
     retries: AtomicU64,
     events_received: AtomicU64,
@@ -91,7 +94,8 @@ impl UploadSink {
                 report,
                 payloads: payloads.map(|f| Mutex::new(BufWriter::with_capacity(1 << 20, f))),
                 stopped: AtomicBool::new(false),
-                stop_reason: Mutex::new(None),
+                interrupted: settings.interrupted,
+                stop_reason: Arc::new(Mutex::new(None)),
                 requests: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
                 events_received: AtomicU64::new(0),
@@ -110,18 +114,20 @@ impl UploadSink {
         self.shared.stop_reason.lock().expect("lock").clone()
     }
 
-    /// A handle to the stop reason that outlives the sink.
+    /// A handle to the stop reason that outlives the sink. It holds only
+    /// the reason: holding the sink's state would keep the report channel
+    /// open, and the report thread would never finish.
     pub fn stop_reason_handle(&self) -> StopHandle {
-        StopHandle(Arc::clone(&self.shared))
+        StopHandle(Arc::clone(&self.shared.stop_reason))
     }
 }
 
 /// Reads the stop reason after the sink is gone.
-pub struct StopHandle(Arc<Shared>);
+pub struct StopHandle(Arc<Mutex<Option<StopReason>>>);
 
 impl StopHandle {
     pub fn get(&self) -> Option<StopReason> {
-        self.0.stop_reason.lock().expect("lock").clone()
+        self.0.lock().expect("lock").clone()
     }
 }
 
@@ -137,6 +143,18 @@ impl Sink for UploadSink {
                 0,
                 Reason::Auth,
                 &reason,
+                None,
+            );
+            return Ok(());
+        }
+        if shared.interrupted.load(Ordering::SeqCst) {
+            fail_all(
+                shared,
+                batch.number,
+                batch.events,
+                0,
+                Reason::Interrupted,
+                INTERRUPTED,
                 None,
             );
             return Ok(());
@@ -183,6 +201,8 @@ impl Sink for UploadSink {
     }
 }
 
+const INTERRUPTED: &str = "the run was interrupted before this row was sent; --resume sends it";
+
 /// One part of a batch and how many attempts its rows have had so far.
 struct Part {
     events: Vec<BatchEvent>,
@@ -228,6 +248,19 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 part.attempts,
                 Reason::Auth,
                 &reason,
+                None,
+            );
+            return;
+        }
+        if shared.interrupted.load(Ordering::SeqCst) && part.attempts > 0 {
+            // Retrying after Ctrl-C would hold the exit up for minutes.
+            fail_all(
+                shared,
+                number,
+                part.events,
+                part.attempts,
+                Reason::Interrupted,
+                INTERRUPTED,
                 None,
             );
             return;
