@@ -96,6 +96,7 @@ pub(super) async fn post_edge(
             dataset: &node,
             upload_tag: request.upload_tag.as_deref(),
             request: admitted.n,
+            arrived_ms: admitted.arrived_ms,
             events: &checked,
             duplicates: &duplicates,
         });

@@ -143,6 +143,9 @@ struct RecordLine<'a> {
     event_time: i64,
     user_data_keys: UserDataKeys<'a>,
     request: u64,
+    /// Unix milliseconds when the request arrived: lets a test check the
+    /// client's request rate from the server's side.
+    arrived_ms: u64,
     dedup: bool,
 }
 
@@ -160,6 +163,7 @@ pub struct AcceptedRequest<'a, 'e> {
     pub dataset: &'a str,
     pub upload_tag: Option<&'a str>,
     pub request: u64,
+    pub arrived_ms: u64,
     pub events: &'a [CheckedEvent<'e>],
     pub duplicates: &'a [bool],
 }
@@ -205,6 +209,7 @@ impl Recorder {
                 event_time: event.event_time,
                 user_data_keys: UserDataKeys(event.user_data),
                 request: accepted.request,
+                arrived_ms: accepted.arrived_ms,
                 dedup,
             };
             // Writing plain structs into a Vec cannot fail.

@@ -139,6 +139,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// A request that got past the faults and the rate limit.
 pub(super) struct Admitted {
     pub(super) n: u64,
+    /// Unix milliseconds when the request arrived (for the record).
+    pub(super) arrived_ms: u64,
     pub(super) plan: RequestPlan,
     _in_flight: InFlight,
 }
@@ -161,6 +163,9 @@ impl AppState {
     ) -> Result<Admitted, Response> {
         let in_flight = InFlight::enter(self);
         let n = self.counters.next_request();
+        let arrived_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
         let plan = self.faults.plan(n);
         if query_param(query, "access_token").is_some() {
             self.counters.token_in_url();
@@ -195,6 +200,7 @@ impl AppState {
         }
         Ok(Admitted {
             n,
+            arrived_ms,
             plan,
             _in_flight: in_flight,
         })
