@@ -282,7 +282,7 @@ fn expired_token_stops_within_one_round() {
     );
     let after_190 = summary["rejected_requests"]["190"].as_u64().unwrap();
     assert!(
-        after_190 >= 1 && after_190 <= 4,
+        (1..=4).contains(&after_190),
         "requests after the first 190: {after_190} (concurrency 4)"
     );
     assert_eq!(summary["requests"].as_u64().unwrap(), 20 + after_190);
