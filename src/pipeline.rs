@@ -377,15 +377,29 @@ fn write_report<W: std::io::Write>(
     rx: Receiver<Vec<ReportLine>>,
 ) -> anyhow::Result<(Counts, W)> {
     let mut tally = Summary::default();
-    let mut last_flush = Instant::now();
-    for lines in rx {
+    let mut last_sync = Instant::now();
+    loop {
+        // Whenever nothing is waiting, hand what was written to the OS:
+        // a killed process then loses nothing it had confirmed. fsync, for
+        // a machine that goes down, every two seconds.
+        let lines = match rx.try_recv() {
+            Ok(lines) => lines,
+            Err(crossbeam_channel::TryRecvError::Empty) => {
+                report.flush()?;
+                match rx.recv() {
+                    Ok(lines) => lines,
+                    Err(_) => break,
+                }
+            }
+            Err(crossbeam_channel::TryRecvError::Disconnected) => break,
+        };
         for line in lines {
             tally.count(line.status, line.reason);
             report.add(line)?;
         }
-        if last_flush.elapsed() > Duration::from_secs(2) {
+        if last_sync.elapsed() > Duration::from_secs(2) {
             report.sync()?;
-            last_flush = Instant::now();
+            last_sync = Instant::now();
         }
     }
     let out = report.finish()?;

@@ -203,7 +203,11 @@ impl Previous {
             .flexible(true)
             .from_reader(File::open(path)?);
         let header = reader.headers().map_err(std::io::Error::other)?;
-        if header.iter().ne(COLUMNS) {
+        // Killed before the header reached the disk: nothing was recorded.
+        let full = COLUMNS.join(",");
+        let seen = header.iter().collect::<Vec<_>>().join(",");
+        let torn = seen.len() < full.len() && full.starts_with(&seen);
+        if !torn && header.iter().ne(COLUMNS) {
             return Err(std::io::Error::other(format!(
                 "{} is not an offconv report (its header differs)",
                 path.display()

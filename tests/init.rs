@@ -241,3 +241,31 @@ fn man_page_is_roff_from_the_same_definitions() {
     let help = String::from_utf8(offconv(&t, &["--help"], 0).stdout).expect("UTF-8");
     assert!(!help.contains("\n  man "), "{help}");
 }
+
+/// The job setups under examples/ (owned with `init`, as the other place a
+/// new user starts from): their mappings load and fit the export header
+/// they are written for, and their scripts are valid bash.
+#[test]
+fn example_setups_load_and_parse() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for dir in ["nightly", "github-actions", "backfill"] {
+        let path = examples.join(dir).join("offconv.toml");
+        let mapping = Mapping::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let input = offconv::source::open(&fixture("store_sales.csv"), None).expect("fixture");
+        mapping
+            .resolve(&input.header, "store_sales.csv")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for script in ["nightly/run.sh", "backfill/backfill.sh"] {
+        let out = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(examples.join(script))
+            .output()
+            .expect("run bash -n");
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -104,6 +104,6 @@ esac
 
 # Reports older than the retention go; the summaries stay (they are small
 # and hold no customer data).
-find "$reports" -name '*.report.csv' -mtime +"$keep_days" -delete 2>/dev/null || true
+find "$reports" -name '*.report.csv*' -mtime +"$keep_days" -delete 2>/dev/null || true
 
 exit "$status"

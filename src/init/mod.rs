@@ -175,7 +175,11 @@ pub fn guess(sample: &Sample) -> Guess {
                 pick.column
             ));
         }
-        if !fit.absolute {
+        if fit.parsed == 0 {
+            checks.push(
+                "timezone: no sampled time to judge by; times without an offset are read as UTC until [event] timezone names the stores' zone".into(),
+            );
+        } else if !fit.absolute {
             checks.push(
                 "timezone: the times carry no offset and are read as UTC until [event] timezone names the stores' zone".into(),
             );
