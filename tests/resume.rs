@@ -58,7 +58,6 @@ impl Sandbox {
     }
 
     fn stop(mut self) -> serde_json::Value {
-        let child = &mut self.child;
         Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status()
