@@ -204,11 +204,25 @@ fn bad_index(answer: &Answer) -> Option<usize> {
     msg[start..end].parse().ok()
 }
 
+/// The record's lines without `arrived_ms` (a clock reading), which is
+/// checked for being a recent Unix time in milliseconds and removed.
 fn record_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .expect("record file")
         .lines()
-        .map(|l| serde_json::from_str(l).expect("record line is JSON"))
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).expect("record line is JSON");
+            let arrived = v
+                .as_object_mut()
+                .and_then(|o| o.remove("arrived_ms"))
+                .and_then(|a| a.as_u64())
+                .expect("arrived_ms in every record line");
+            assert!(
+                arrived > 1_700_000_000_000,
+                "arrived_ms is Unix milliseconds: {arrived}"
+            );
+            v
+        })
         .collect()
 }
 
