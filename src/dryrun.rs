@@ -31,8 +31,8 @@ impl Sink for DryRunSink {
     fn send(&mut self, batch: Batch) -> anyhow::Result<()> {
         self.requests += 1;
         if let Some(out) = &mut self.payloads {
-            let body = self.meta.body(batch.events.iter().map(|e| e.json.as_str()));
-            out.write_all(body.as_bytes())?;
+            self.meta
+                .write_body(out, batch.events.iter().map(|e| e.json.as_str()))?;
             out.write_all(b"\n")?;
         }
         let lines = batch
@@ -47,7 +47,7 @@ impl Sink for DryRunSink {
                 batch: Some(batch.number),
                 attempts: 0,
                 reason: None,
-                detail: "".into(),
+                detail: crate::report::no_detail(),
                 fbtrace_id: None,
             })
             .collect();

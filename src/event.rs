@@ -50,24 +50,42 @@ impl RequestMeta {
     /// headers, so this text is also exactly what `--payloads` records.
     pub fn body<'a>(&self, events: impl IntoIterator<Item = &'a str>) -> String {
         let events = events.into_iter();
-        let mut out = String::with_capacity(events.size_hint().0 * 600 + 256);
-        out.push_str("{\"data\":[");
-        for (i, ev) in events.enumerate() {
+        let mut out = Vec::with_capacity(events.size_hint().0 * 600 + 256);
+        self.write_body(&mut out, events)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(out).expect("JSON text is UTF-8")
+    }
+
+    /// Writes the body straight into `out` (the payload dump), without
+    /// building it in memory first.
+    pub fn write_body<'a>(
+        &self,
+        out: &mut impl std::io::Write,
+        events: impl IntoIterator<Item = &'a str>,
+    ) -> std::io::Result<()> {
+        out.write_all(b"{\"data\":[")?;
+        for (i, ev) in events.into_iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.write_all(b",")?;
             }
-            out.push_str(ev);
+            out.write_all(ev.as_bytes())?;
         }
-        out.push_str("],\"upload_tag\":");
-        push_json_str(&mut out, &self.upload_tag);
-        out.push_str(",\"upload_source\":\"offconv\",\"partner_agent\":");
-        push_json_str(&mut out, PARTNER_AGENT);
+        out.write_all(self.tail().as_bytes())
+    }
+
+    /// Everything after `data`, closing brace included.
+    fn tail(&self) -> String {
+        let mut tail = String::with_capacity(128);
+        tail.push_str("],\"upload_tag\":");
+        push_json_str(&mut tail, &self.upload_tag);
+        tail.push_str(",\"upload_source\":\"offconv\",\"partner_agent\":");
+        push_json_str(&mut tail, PARTNER_AGENT);
         if let Some(code) = &self.test_event_code {
-            out.push_str(",\"test_event_code\":");
-            push_json_str(&mut out, code);
+            tail.push_str(",\"test_event_code\":");
+            push_json_str(&mut tail, code);
         }
-        out.push('}');
-        out
+        tail.push('}');
+        tail
     }
 }
 

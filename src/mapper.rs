@@ -16,11 +16,33 @@ use crate::normalize::{self, Field, Outcome};
 use crate::outcome::{KeySet, PreparedEvent, Reason, Rejection, Verdict};
 use crate::time::{Placement, TimeParser, Window};
 
+/// A record with its text, validated as UTF-8 once for the whole record
+/// (fields split at ASCII delimiters, so each field of valid text is valid
+/// text); `text` is `None` when some byte is not UTF-8, and then each
+/// field read is checked on its own to name the column.
+pub struct Row<'r> {
+    record: &'r ByteRecord,
+    text: Option<&'r str>,
+}
+
+impl<'r> Row<'r> {
+    pub fn new(record: &'r ByteRecord) -> Row<'r> {
+        Row {
+            record,
+            text: std::str::from_utf8(record.as_slice()).ok(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.record.len()
+    }
+}
+
 /// Reused buffers of one worker: no allocation per field once warm.
 #[derive(Default)]
 pub struct Scratch {
     normalized: String,
-    values: Vec<[u8; 64]>,
+    values: Vec<[u8; 32]>,
     user_data: String,
 }
 
@@ -33,7 +55,10 @@ pub struct RowMapper {
     times: TimeParser,
     window: Window,
     options: normalize::Options,
-    country_default: Option<String>,
+    /// The SHA-256 of `[normalize] country_default`, computed once.
+    country_default: Option<[u8; 32]>,
+    /// Whether the default country is the US (for the zip rule).
+    default_is_us: bool,
     currency: Option<String>,
 }
 
@@ -46,7 +71,11 @@ impl RowMapper {
             times: TimeParser::new(mapping.event.time_format.clone(), mapping.timezone.clone()),
             window: Window { now },
             options: mapping.options.clone(),
-            country_default: mapping.country_default.clone(),
+            country_default: mapping
+                .country_default
+                .as_ref()
+                .map(|c| normalize::sha256(c.as_bytes())),
+            default_is_us: mapping.country_default.as_deref() == Some("us"),
             currency: mapping
                 .custom_data
                 .currency
@@ -60,7 +89,8 @@ impl RowMapper {
     }
 
     /// The verdict on one record.
-    pub fn map(&self, rec: &ByteRecord, scratch: &mut Scratch) -> Verdict {
+    pub fn map(&self, record: &ByteRecord, scratch: &mut Scratch) -> Verdict {
+        let rec = &Row::new(record);
         if let Some(rejection) = self.check_width(rec) {
             return Verdict::Rejected {
                 rejection,
@@ -92,9 +122,10 @@ impl RowMapper {
 
     /// Exports often end rows with a stray delimiter: extra fields are fine
     /// when empty. Missing fields are not: the columns would be shifted.
-    fn check_width(&self, rec: &ByteRecord) -> Option<Rejection> {
+    fn check_width(&self, rec: &Row<'_>) -> Option<Rejection> {
         let width = self.plan.width;
-        if rec.len() == width || (rec.len() > width && rec.iter().skip(width).all(<[u8]>::is_empty))
+        if rec.len() == width
+            || (rec.len() > width && rec.record.iter().skip(width).all(<[u8]>::is_empty))
         {
             return None;
         }
@@ -107,8 +138,11 @@ impl RowMapper {
         ))
     }
 
-    fn text<'r>(&self, rec: &'r ByteRecord, col: usize) -> Result<&'r str, Rejection> {
-        let bytes = rec.get(col).unwrap_or_default();
+    fn text<'r>(&self, rec: &Row<'r>, col: usize) -> Result<&'r str, Rejection> {
+        if let (Some(text), Some(range)) = (rec.text, rec.record.range(col)) {
+            return Ok(&text[range]);
+        }
+        let bytes = rec.record.get(col).unwrap_or_default();
         std::str::from_utf8(bytes).map_err(|e| {
             Rejection::new(
                 Reason::BadUtf8,
@@ -124,15 +158,15 @@ impl RowMapper {
     /// The mapped id column, else a hash of the whole record: the same row
     /// gets the same id in every run and from every file, so Meta
     /// deduplicates a re-run or a resume.
-    fn event_id(&self, rec: &ByteRecord) -> Result<String, Rejection> {
+    fn event_id(&self, rec: &Row<'_>) -> Result<String, Rejection> {
         if let Some(col) = self.plan.id_column {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
                 return Ok(id.to_owned());
             }
         }
-        let mut bytes = Vec::with_capacity(rec.as_slice().len() + rec.len());
-        for field in rec.iter().take(self.plan.width) {
+        let mut bytes = Vec::with_capacity(rec.record.as_slice().len() + rec.len());
+        for field in rec.record.iter().take(self.plan.width) {
             bytes.extend_from_slice(field);
             bytes.push(0x1f);
         }
@@ -143,7 +177,7 @@ impl RowMapper {
 
     fn build(
         &self,
-        rec: &ByteRecord,
+        rec: &Row<'_>,
         event_id: &str,
         scratch: &mut Scratch,
     ) -> Result<(String, KeySet, bool), Rejection> {
@@ -213,7 +247,7 @@ impl RowMapper {
         Ok((json, keys, plain_keys))
     }
 
-    fn event_time(&self, rec: &ByteRecord, action_source: &str) -> Result<i64, Rejection> {
+    fn event_time(&self, rec: &Row<'_>, action_source: &str) -> Result<i64, Rejection> {
         let col = self.plan.time_column;
         let name = self.plan.column_name(col);
         let t = self
@@ -238,14 +272,14 @@ impl RowMapper {
     }
 
     /// Writes the `user_data` object into `scratch.user_data`.
-    fn user_data(&self, rec: &ByteRecord, s: &mut Scratch) -> Result<(KeySet, bool), Rejection> {
+    fn user_data(&self, rec: &Row<'_>, s: &mut Scratch) -> Result<(KeySet, bool), Rejection> {
         let plan = &self.plan;
         let mut keys = KeySet::default();
         s.user_data.clear();
         s.user_data.push('{');
         let mut first = true;
         // The row's country decides the US zip rule.
-        let mut row_is_us = self.country_default.as_deref() == Some("us");
+        let mut row_is_us = self.default_is_us;
         for (field, cols) in &plan.hashed {
             s.values.clear();
             for &col in cols {
@@ -254,12 +288,13 @@ impl RowMapper {
                     continue;
                 }
                 let outcome = normalize::normalize(*field, raw, &self.options, &mut s.normalized);
-                let value: [u8; 64] = match outcome {
+                let value: [u8; 32] = match outcome {
                     Outcome::Dropped => continue,
                     Outcome::AlreadyHashed => {
-                        let mut v = [0u8; 64];
-                        v.copy_from_slice(s.normalized.as_bytes());
-                        v
+                        match const_hex::decode_to_array::<_, 32>(&s.normalized) {
+                            Ok(digest) => digest,
+                            Err(_) => continue,
+                        }
                     }
                     Outcome::Normalized => {
                         if *field == Field::Country {
@@ -277,7 +312,7 @@ impl RowMapper {
                             keys.insert(*field);
                             continue;
                         }
-                        normalize::sha256_hex(s.normalized.as_bytes())
+                        normalize::sha256(s.normalized.as_bytes())
                     }
                 };
                 if !s.values.contains(&value) {
@@ -295,8 +330,7 @@ impl RowMapper {
                     s.user_data.push(',');
                 }
                 s.user_data.push('"');
-                s.user_data
-                    .push_str(std::str::from_utf8(v).expect("hex is ASCII"));
+                normalize::push_hex(&mut s.user_data, v);
                 s.user_data.push('"');
             }
             s.user_data.push(']');
@@ -310,9 +344,7 @@ impl RowMapper {
             keys.insert(Field::Country);
             write_key(&mut s.user_data, &mut first, Field::Country.key());
             s.user_data.push_str("[\"");
-            let digest = normalize::sha256_hex(default.as_bytes());
-            s.user_data
-                .push_str(std::str::from_utf8(&digest).expect("hex is ASCII"));
+            normalize::push_hex(&mut s.user_data, default);
             s.user_data.push_str("\"]");
         }
         let mut plain = false;
@@ -331,20 +363,22 @@ impl RowMapper {
 
     fn custom_data(
         &self,
-        rec: &ByteRecord,
+        rec: &Row<'_>,
         event_name: &str,
         json: &mut String,
     ) -> Result<(), Rejection> {
         let plan = &self.plan;
-        let mut fields = String::new();
+        // Written in place; taken back when the event has no custom data.
+        let start = json.len();
+        json.push_str(",\"custom_data\":{");
         let mut first = true;
         let mut value_currency = None;
         if let Some(col) = plan.value_column {
             let name = plan.column_name(col);
             match money::parse_value(self.text(rec, col)?) {
                 Ok(Some(amount)) => {
-                    write_key(&mut fields, &mut first, "value");
-                    fields.push_str(&amount.decimal);
+                    write_key(json, &mut first, "value");
+                    json.push_str(&amount.decimal);
                     value_currency = amount.currency.map(str::to_ascii_uppercase);
                 }
                 Ok(None) if event_name == "Purchase" => {
@@ -413,8 +447,8 @@ impl RowMapper {
         }
         match &currency {
             Some(code) => {
-                write_key(&mut fields, &mut first, "currency");
-                push_json_str(&mut fields, code);
+                write_key(json, &mut first, "currency");
+                push_json_str(json, code);
             }
             None if plan.value_column.is_some() && !first => {
                 let detail = match plan.currency_column {
@@ -434,20 +468,20 @@ impl RowMapper {
         if let Some(col) = plan.order_id_column {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
-                write_key(&mut fields, &mut first, "order_id");
-                push_json_str(&mut fields, id);
+                write_key(json, &mut first, "order_id");
+                push_json_str(json, id);
             }
         }
         for (key, col) in &plan.custom_columns {
             let v = self.text(rec, *col)?.trim();
             if !v.is_empty() {
-                write_key(&mut fields, &mut first, key);
-                push_json_str(&mut fields, v);
+                write_key(json, &mut first, key);
+                push_json_str(json, v);
             }
         }
-        if !first {
-            json.push_str(",\"custom_data\":{");
-            json.push_str(&fields);
+        if first {
+            json.truncate(start);
+        } else {
             json.push('}');
         }
         Ok(())

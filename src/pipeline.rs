@@ -121,9 +121,10 @@ pub fn run<W: std::io::Write + Send + 'static>(
         .spawn(move || write_report(report, report_rx))?;
 
     let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
+    let (recycle_tx, recycle_rx) = bounded::<Vec<ByteRecord>>(8);
     let reader = thread::Builder::new()
         .name("reader".into())
-        .spawn(move || read_chunks(inputs, chunk_tx, &stop_reading))?;
+        .spawn(move || read_chunks(inputs, chunk_tx, recycle_rx, &stop_reading))?;
 
     // CPU stage: at most `in_flight` chunks between the reader and the
     // consumer, processed on rayon, re-ordered by chunk sequence.
@@ -132,7 +133,8 @@ pub fn run<W: std::io::Write + Send + 'static>(
     for _ in 0..in_flight {
         tokens_tx.send(()).expect("sized for it");
     }
-    let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Vec<RowOutcome>)>();
+    type Mapped = (Vec<RowOutcome>, Vec<ByteRecord>);
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Mapped)>();
     let (order_tx, order_rx) = bounded::<Result<Chunk, ReadError>>(in_flight);
     let dispatcher = {
         let mappers = Arc::clone(&mappers);
@@ -161,8 +163,8 @@ pub fn run<W: std::io::Write + Send + 'static>(
                     let done_tx = done_tx.clone();
                     let mappers = Arc::clone(&mappers);
                     rayon::spawn(move || {
-                        let outcomes = map_chunk(&mappers[chunk.file as usize], chunk);
-                        let _ = done_tx.send((seq, outcomes));
+                        let mapped = map_chunk(&mappers[chunk.file as usize], chunk);
+                        let _ = done_tx.send((seq, mapped));
                     });
                     if order_tx.send(Ok(marker)).is_err() {
                         return;
@@ -174,7 +176,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
     let mut sink = sink_factory(report_tx.clone())?;
     let mut summary = Summary::default();
     let mut batcher = Batcher::new(batch_size);
-    let mut ready: std::collections::BTreeMap<u64, Vec<RowOutcome>> = Default::default();
+    let mut ready: std::collections::BTreeMap<u64, Mapped> = Default::default();
     let mut read_error = None;
     let mut last_tick = Instant::now();
     for marker in order_rx {
@@ -185,7 +187,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                 break;
             }
         };
-        let outcomes = loop {
+        let (outcomes, records) = loop {
             if let Some(o) = ready.remove(&marker.seq) {
                 break o;
             }
@@ -193,6 +195,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
             ready.insert(seq, o);
         };
         let _ = tokens_tx.send(());
+        let _ = recycle_tx.try_send(records);
         let mut rejected = Vec::new();
         for outcome in outcomes {
             summary.rows += 1;
@@ -290,9 +293,9 @@ fn carried_over(seq: u64, line: &crate::resume::PreviousLine) -> ReportLine {
     }
 }
 
-fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> Vec<RowOutcome> {
+fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
     let mut scratch = Scratch::default();
-    chunk
+    let outcomes = chunk
         .records
         .iter()
         .enumerate()
@@ -302,11 +305,17 @@ fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> Vec<RowOutcome> {
             row: chunk.first_row + i as u64,
             verdict: mapper.map(rec, &mut scratch),
         })
-        .collect()
+        .collect();
+    (outcomes, chunk.records)
 }
 
 /// The reader thread: every input in turn, in chunks of records.
-fn read_chunks(inputs: Vec<Input>, tx: Sender<Result<Chunk, ReadError>>, stop: &AtomicBool) {
+fn read_chunks(
+    inputs: Vec<Input>,
+    tx: Sender<Result<Chunk, ReadError>>,
+    recycled: Receiver<Vec<ByteRecord>>,
+    stop: &AtomicBool,
+) {
     let mut seq = 0u64;
     let mut chunk_seq = 0u64;
     for (file, mut input) in inputs.into_iter().enumerate() {
@@ -315,24 +324,32 @@ fn read_chunks(inputs: Vec<Input>, tx: Sender<Result<Chunk, ReadError>>, stop: &
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            let mut records = Vec::with_capacity(CHUNK_ROWS);
-            let mut rec = ByteRecord::new();
+            // Records come back from the consumer once mapped, so their
+            // buffers are grown once and then reused: no allocation per row.
+            let mut records = recycled
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS));
+            let mut filled = 0;
             let mut error = None;
-            while records.len() < CHUNK_ROWS {
-                match input.reader.read_byte_record(&mut rec) {
-                    Ok(true) => records.push(std::mem::take(&mut rec)),
+            while filled < CHUNK_ROWS {
+                if filled == records.len() {
+                    records.push(ByteRecord::new());
+                }
+                match input.reader.read_byte_record(&mut records[filled]) {
+                    Ok(true) => filled += 1,
                     Ok(false) => break,
                     Err(e) => {
                         error = Some(ReadError {
                             file: input.name.clone(),
-                            row: row + records.len() as u64,
+                            row: row + filled as u64,
                             message: e.to_string(),
                         });
                         break;
                     }
                 }
             }
-            let n = records.len() as u64;
+            records.truncate(filled);
+            let n = filled as u64;
             if n > 0 {
                 let chunk = Chunk {
                     seq: chunk_seq,

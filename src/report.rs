@@ -46,6 +46,13 @@ impl Status {
     }
 }
 
+/// The empty detail, shared: most lines have none, and an `Arc<str>` made
+/// from `""` would still allocate for each.
+pub fn no_detail() -> Arc<str> {
+    static EMPTY: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
+    Arc::clone(&EMPTY)
+}
+
 /// One line of the report.
 #[derive(Debug, Clone)]
 pub struct ReportLine {

@@ -13,6 +13,17 @@ pub fn sha256_hex(bytes: &[u8]) -> [u8; 64] {
     *hex.as_byte_array::<64>()
 }
 
+/// The raw SHA-256 digest of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Appends `digest` as lowercase hex: no intermediate array, no UTF-8
+/// check of text known to be ASCII.
+pub fn push_hex(out: &mut String, digest: &[u8; 32]) {
+    out.push_str(const_hex::Buffer::<32>::new().format(digest));
+}
+
 /// [`sha256_hex`] as a `String`, for callers that keep the hash.
 pub fn sha256_hex_string(bytes: &[u8]) -> String {
     let hex = sha256_hex(bytes);

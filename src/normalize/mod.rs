@@ -18,7 +18,7 @@ mod phone;
 mod tables;
 mod text;
 
-pub use hash::{is_sha256_hex, sha256_hex, sha256_hex_string};
+pub use hash::{is_sha256_hex, push_hex, sha256, sha256_hex, sha256_hex_string};
 pub use location::us_zip5;
 pub use phone::{PhoneRegion, UnknownPhoneRegion};
 

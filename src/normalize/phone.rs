@@ -98,6 +98,14 @@ fn e164(input: &str, region: PhoneRegion, out: &mut String) -> bool {
     if input.len() > MAX_INPUT_LEN {
         return false;
     }
+    if matches!(region.as_str(), "US" | "CA") && north_american(input, out) {
+        return true;
+    }
+    via_library(input, region, out)
+}
+
+/// libphonenumber's answer, through the `phonenumber` crate.
+fn via_library(input: &str, region: PhoneRegion, out: &mut String) -> bool {
     // `00` is the international prefix of most of the world but not of the
     // region's own dialling plan everywhere (the US dials `011`), so it is
     // read as `+` before the library sees it.
@@ -126,6 +134,48 @@ fn e164(input: &str, region: PhoneRegion, out: &mut String) -> bool {
         return false;
     }
     is_possible(code, out.len() - national_start)
+}
+
+/// The fast path for the commonest case of a US or Canadian store: a
+/// ten-digit number with an area code (`(312) 555-0142`), or eleven digits
+/// starting with the country code 1 (`+1 312 555 0142`, `1-312-555-0142`).
+/// libphonenumber gives `1` and the ten digits for exactly these shapes
+/// (the area code starts 2–9, so stripping the national prefix `1` keeps a
+/// viable number); it costs microseconds per call, this a few nanoseconds.
+/// Anything else (letters, extensions, other lengths, a `+` with another
+/// country code) goes to the library. `true` when `out` holds the answer.
+fn north_american(input: &str, out: &mut String) -> bool {
+    let bytes = input.as_bytes();
+    let (plus, rest) = match bytes.split_first() {
+        Some((b'+', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let mut digits = [0u8; 11];
+    let mut n = 0;
+    for &b in rest {
+        match b {
+            b'0'..=b'9' => {
+                if n == digits.len() {
+                    return false;
+                }
+                digits[n] = b;
+                n += 1;
+            }
+            b' ' | b'(' | b')' | b'-' | b'.' => {}
+            _ => return false,
+        }
+    }
+    let national = match (n, plus) {
+        (10, false) => &digits[..10],
+        (11, _) if digits[0] == b'1' => &digits[1..11],
+        _ => return false,
+    };
+    if !(b'2'..=b'9').contains(&national[0]) {
+        return false;
+    }
+    out.push('1');
+    out.extend(national.iter().map(|&b| char::from(b)));
+    true
 }
 
 /// libphonenumber's `isPossibleNumber`: a national significant number of
@@ -200,6 +250,50 @@ fn lengths_of(meta: &Metadata) -> Lengths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn north_american_fast_path_agrees_with_the_library() {
+        let mut shapes = vec![
+            "(312) 555-0142".to_owned(),
+            "312-555-0142".to_owned(),
+            "+1 312 555 0142".to_owned(),
+            "1-312-555-0142".to_owned(),
+            "1 (604) 555.0115".to_owned(),
+            "+1 (416) 555-0199".to_owned(),
+            "2125550100".to_owned(),
+            "12125550100".to_owned(),
+        ];
+        // Every area-code lead digit and a spread of exchanges.
+        for lead in 2..=9 {
+            for x in [0u32, 13, 55, 99] {
+                let area = lead * 100 + x;
+                shapes.push(format!("({area}) {:03}-{:04}", x * 9, x * 77));
+                shapes.push(format!("+1 {area} 555 {:04}", x * 3));
+                shapes.push(format!("1.{area}.{:03}.{:04}", 200 + x * 7, x));
+            }
+        }
+        for region in ["US", "CA"] {
+            let region: PhoneRegion = region.parse().unwrap();
+            for s in &shapes {
+                let (mut fast, mut slow) = (String::new(), String::new());
+                assert!(north_american(s, &mut fast), "{s}");
+                let library = via_library(s, region, &mut slow);
+                assert!(library, "{s}");
+                assert_eq!(fast, slow, "{s} in {region}");
+            }
+        }
+        // Shapes it leaves to the library.
+        for s in [
+            "+44 20 7946 0958",
+            "555-1212",
+            "(012) 555-0142",
+            "312-555-0142 x12",
+            "1-112-555-0142",
+            "+3125550142",
+        ] {
+            assert!(!north_american(s, &mut String::new()), "{s}");
+        }
+    }
 
     fn ph(input: &str, region: Option<&str>) -> String {
         let region = region.map(|r| r.parse().unwrap());

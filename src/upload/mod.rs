@@ -293,7 +293,7 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                             part.attempts,
                             Status::Sent,
                             None,
-                            "".into(),
+                            crate::report::no_detail(),
                             trace.clone(),
                         )
                     })
