@@ -84,6 +84,21 @@ pub struct EventSection {
     pub time_format: Option<String>,
     pub timezone: Option<String>,
     pub id_column: Option<String>,
+    /// Line-item exports: consecutive rows with the same value here are
+    /// one order, sent as one event with its `contents`.
+    pub group_by: Option<String>,
+}
+
+/// `[contents]`: the columns of one line item (with `group_by`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentsSection {
+    pub id_column: Option<String>,
+    pub quantity_column: Option<String>,
+    pub item_price_column: Option<String>,
+    pub title_column: Option<String>,
+    pub brand_column: Option<String>,
+    pub category_column: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -133,6 +148,7 @@ struct RawMapping {
     user_data: BTreeMap<String, Columns>,
     #[serde(default)]
     normalize: NormalizeSection,
+    contents: Option<ContentsSection>,
 }
 
 /// A parsed, checked mapping file, not yet bound to a header.
@@ -153,6 +169,8 @@ pub struct Mapping {
     pub options: normalize::Options,
     /// Two-letter lowercase country for rows without one.
     pub country_default: Option<String>,
+    /// `[contents]`, present exactly when `[event] group_by` is.
+    pub contents: Option<ContentsSection>,
 }
 
 impl Mapping {
@@ -235,6 +253,30 @@ impl Mapping {
             )));
         }
 
+        match (&ev.group_by, &raw.contents) {
+            (Some(_), None) => {
+                return Err(invalid(
+                    "[event] group_by needs a [contents] table with id_column, quantity_column and item_price_column".into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "[contents] needs [event] group_by = \"<order id column>\": contents describe the line items of one order".into(),
+                ));
+            }
+            (Some(_), Some(c)) => {
+                for (key, col) in [
+                    ("id_column", &c.id_column),
+                    ("quantity_column", &c.quantity_column),
+                    ("item_price_column", &c.item_price_column),
+                ] {
+                    if col.is_none() {
+                        return Err(invalid(format!("[contents] {key} is missing")));
+                    }
+                }
+            }
+            (None, None) => {}
+        }
         let cd = &raw.custom_data;
         if cd.currency.is_some() && cd.currency_column.is_some() {
             return Err(invalid(
@@ -338,6 +380,7 @@ impl Mapping {
             normalize: norm,
             options,
             country_default,
+            contents: raw.contents.clone(),
         })
     }
 
@@ -359,6 +402,19 @@ impl Mapping {
         );
         push(&mut uses, "[event] time_column", &ev.time_column);
         push(&mut uses, "[event] id_column", &ev.id_column);
+        push(&mut uses, "[event] group_by", &ev.group_by);
+        if let Some(c) = &self.contents {
+            push(&mut uses, "[contents] id_column", &c.id_column);
+            push(&mut uses, "[contents] quantity_column", &c.quantity_column);
+            push(
+                &mut uses,
+                "[contents] item_price_column",
+                &c.item_price_column,
+            );
+            push(&mut uses, "[contents] title_column", &c.title_column);
+            push(&mut uses, "[contents] brand_column", &c.brand_column);
+            push(&mut uses, "[contents] category_column", &c.category_column);
+        }
         let cd = &self.custom_data;
         push(&mut uses, "[custom_data] value_column", &cd.value_column);
         push(
@@ -443,12 +499,29 @@ impl Mapping {
                 .iter()
                 .map(|(k, c)| (*k, find_column(header, c).expect("checked above")))
                 .collect(),
+            group_by: col(&ev.group_by),
+            contents: self.contents.as_ref().map(|c| ContentsPlan {
+                id: col(&c.id_column).expect("checked above"),
+                quantity: col(&c.quantity_column).expect("checked above"),
+                item_price: col(&c.item_price_column).expect("checked above"),
+                title: col(&c.title_column),
+                brand: col(&c.brand_column),
+                category: col(&c.category_column),
+            }),
             header: header.to_vec(),
         })
     }
 }
 
-const RESERVED_CUSTOM_KEYS: [&str; 3] = ["value", "currency", "order_id"];
+const RESERVED_CUSTOM_KEYS: [&str; 7] = [
+    "value",
+    "currency",
+    "order_id",
+    "contents",
+    "content_ids",
+    "content_type",
+    "num_items",
+];
 
 /// Exact match first, then one that differs only in case and surrounding
 /// spaces: exports from spreadsheets often carry `Email ` or `EMAIL`.
@@ -475,6 +548,20 @@ pub struct Plan {
     pub custom_columns: Vec<(String, usize)>,
     pub hashed: Vec<(Field, Vec<usize>)>,
     pub plain: Vec<(&'static str, usize)>,
+    /// Line items: the order column and the item columns.
+    pub group_by: Option<usize>,
+    pub contents: Option<ContentsPlan>,
+}
+
+/// `[contents]` bound to a header.
+#[derive(Debug, Clone)]
+pub struct ContentsPlan {
+    pub id: usize,
+    pub quantity: usize,
+    pub item_price: usize,
+    pub title: Option<usize>,
+    pub brand: Option<usize>,
+    pub category: Option<usize>,
 }
 
 impl Plan {

@@ -6,8 +6,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use crate::event::RequestMeta;
-use crate::pipeline::{Batch, ReportTx, Sink, SinkTotals};
-use crate::report::{ReportLine, Status};
+use crate::pipeline::{Batch, Ending, ReportTx, Sink, SinkTotals};
+use crate::report::{Status, no_detail};
 
 pub struct DryRunSink {
     report: ReportTx,
@@ -35,22 +35,18 @@ impl Sink for DryRunSink {
                 .write_body(out, batch.events.iter().map(|e| e.json.as_str()))?;
             out.write_all(b"\n")?;
         }
-        let lines = batch
-            .events
-            .into_iter()
-            .map(|e| ReportLine {
-                seq: e.seq,
-                file: e.file,
-                row: e.row,
-                status: Status::Valid,
-                event_id: Some(e.event_id),
-                batch: Some(batch.number),
-                attempts: 0,
-                reason: None,
-                detail: crate::report::no_detail(),
-                fbtrace_id: None,
-            })
-            .collect();
+        let mut lines = Vec::with_capacity(batch.events.len());
+        let ending = Ending {
+            batch: batch.number,
+            attempts: 0,
+            status: Status::Valid,
+            reason: None,
+            detail: &no_detail(),
+            fbtrace_id: &None,
+        };
+        for e in batch.events {
+            e.report_lines(&ending, &mut lines);
+        }
         self.report.send(lines)?;
         Ok(())
     }

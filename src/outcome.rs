@@ -101,6 +101,14 @@ pub struct PreparedEvent {
     pub keys: KeySet,
     /// Whether any unhashed key (`client_ip_address`, …) was present.
     pub plain_keys: bool,
+    /// Input rows the event stands for: 1, or an order's line items
+    /// (consecutive rows, starting at the outcome's row).
+    pub rows: u32,
+    /// A warning for the report's detail (the event is still sent).
+    pub note: Option<String>,
+    /// Line items: rows of the order carried different customer details
+    /// (the first non-empty value of each column was used).
+    pub conflicting_customer_data: bool,
 }
 
 /// The CPU stage's verdict on one record.

@@ -16,6 +16,10 @@ pub struct Summary {
     pub rows: u64,
     /// Rows that made a valid event (before sending).
     pub events: u64,
+    /// Line items: orders that made an event.
+    pub orders: u64,
+    /// Line items: orders whose rows carried different customer details.
+    pub orders_with_conflicting_customer_data: u64,
     /// Dry run: valid rows. Upload: rows sent.
     pub valid: u64,
     pub sent: u64,
@@ -105,6 +109,13 @@ impl Summary {
             "{} rows read: {good} {verb}, {} rejected, {} failed ({:.1} s, {:.0} rows/s)",
             self.rows, self.rejected, self.failed, self.seconds, self.rows_per_second
         );
+        if self.orders > 0 {
+            let _ = writeln!(
+                s,
+                "  as {} orders ({} with conflicting customer details on their rows: the first non-empty value was used)",
+                self.orders, self.orders_with_conflicting_customer_data
+            );
+        }
         if self.already_sent > 0 {
             let _ = writeln!(
                 s,

@@ -21,8 +21,8 @@ use tokio::sync::Semaphore;
 
 use crate::event::RequestMeta;
 use crate::outcome::Reason;
-use crate::pipeline::{Batch, BatchEvent, ReportTx, Sink, SinkTotals};
-use crate::report::{ReportLine, Status};
+use crate::pipeline::{Batch, BatchEvent, Ending, ReportTx, Sink, SinkTotals};
+use crate::report::{Status, no_detail};
 use client::GraphClient;
 use limits::{Pause, RateCap};
 use retry::{RetryPolicy, Verdict};
@@ -283,22 +283,15 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                     .events_received
                     .fetch_add(events_received, Ordering::Relaxed);
                 let trace: Option<Arc<str>> = fbtrace_id.map(Into::into);
-                let lines = part
-                    .events
-                    .into_iter()
-                    .map(|e| {
-                        line(
-                            number,
-                            e,
-                            part.attempts,
-                            Status::Sent,
-                            None,
-                            crate::report::no_detail(),
-                            trace.clone(),
-                        )
-                    })
-                    .collect();
-                let _ = shared.report.send(lines);
+                let ending = Ending {
+                    batch: number,
+                    attempts: part.attempts,
+                    status: Status::Sent,
+                    reason: None,
+                    detail: &no_detail(),
+                    fbtrace_id: &trace,
+                };
+                report(shared, part.events, &ending);
                 return;
             }
             Verdict::Invalid {
@@ -401,28 +394,26 @@ fn isolate(
     let trace: Option<Arc<str>> = fbtrace_id.map(Into::into);
     let detail: Arc<str> = format!("Meta refused this event: {message}").into();
     let reject = |e: BatchEvent, attempts: u32| {
-        line(
-            number,
-            e,
+        let ending = Ending {
+            batch: number,
             attempts,
-            Status::Rejected,
-            Some(Reason::Graph100),
-            Arc::clone(&detail),
-            trace.clone(),
-        )
+            status: Status::Rejected,
+            reason: Some(Reason::Graph100),
+            detail: &detail,
+            fbtrace_id: &trace,
+        };
+        report(shared, vec![e], &ending);
     };
     match index {
         Some(i) if i < part.events.len() => {
             let bad = part.events.remove(i);
-            let _ = shared.report.send(vec![reject(bad, part.attempts)]);
+            reject(bad, part.attempts);
             if !part.events.is_empty() {
                 parts.push_front(part);
             }
         }
         _ if part.events.len() == 1 => {
-            let _ = shared
-                .report
-                .send(vec![reject(part.events.remove(0), part.attempts)]);
+            reject(part.events.remove(0), part.attempts);
         }
         _ => {
             let tail = part.events.split_off(part.events.len() / 2);
@@ -435,27 +426,13 @@ fn isolate(
     }
 }
 
-fn line(
-    batch: u64,
-    e: BatchEvent,
-    attempts: u32,
-    status: Status,
-    reason: Option<Reason>,
-    detail: Arc<str>,
-    fbtrace_id: Option<Arc<str>>,
-) -> ReportLine {
-    ReportLine {
-        seq: e.seq,
-        file: e.file,
-        row: e.row,
-        status,
-        event_id: Some(e.event_id),
-        batch: Some(batch),
-        attempts,
-        reason,
-        detail,
-        fbtrace_id,
+/// Reports every row of `events` as ending the same way.
+fn report(shared: &Shared, events: Vec<BatchEvent>, ending: &Ending<'_>) {
+    let mut lines = Vec::with_capacity(events.len());
+    for e in events {
+        e.report_lines(ending, &mut lines);
     }
+    let _ = shared.report.send(lines);
 }
 
 fn fail_all(
@@ -467,20 +444,13 @@ fn fail_all(
     detail: &str,
     fbtrace_id: Option<Arc<str>>,
 ) {
-    let detail: Arc<str> = detail.into();
-    let lines = events
-        .into_iter()
-        .map(|e| {
-            line(
-                batch,
-                e,
-                attempts,
-                Status::Failed,
-                Some(reason),
-                Arc::clone(&detail),
-                fbtrace_id.clone(),
-            )
-        })
-        .collect();
-    let _ = shared.report.send(lines);
+    let ending = Ending {
+        batch,
+        attempts,
+        status: Status::Failed,
+        reason: Some(reason),
+        detail: &detail.into(),
+        fbtrace_id: &fbtrace_id,
+    };
+    report(shared, events, &ending);
 }

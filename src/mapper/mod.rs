@@ -5,6 +5,10 @@
 //! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
+mod order;
+
+pub use order::{OrderVerdict, group_key};
+
 use std::fmt::Write as _;
 
 use csv::ByteRecord;
@@ -106,12 +110,15 @@ impl RowMapper {
                 };
             }
         };
-        match self.build(rec, &event_id, scratch) {
+        match self.build(rec, &event_id, scratch, None) {
             Ok((json, keys, plain_keys)) => Verdict::Valid(PreparedEvent {
                 event_id,
                 json,
                 keys,
                 plain_keys,
+                rows: 1,
+                note: None,
+                conflicting_customer_data: false,
             }),
             Err(rejection) => Verdict::Rejected {
                 rejection,
@@ -180,6 +187,7 @@ impl RowMapper {
         rec: &Row<'_>,
         event_id: &str,
         scratch: &mut Scratch,
+        order: Option<&order::Order>,
     ) -> Result<(String, KeySet, bool), Rejection> {
         let plan = &self.plan;
         let event_name = match (plan.name_column, &self.event_name) {
@@ -242,7 +250,7 @@ impl RowMapper {
         json.push_str(action_source);
         json.push_str("\",\"user_data\":");
         json.push_str(&scratch.user_data);
-        self.custom_data(rec, event_name, &mut json)?;
+        self.custom_data(rec, event_name, &mut json, order)?;
         json.push('}');
         Ok((json, keys, plain_keys))
     }
@@ -366,6 +374,7 @@ impl RowMapper {
         rec: &Row<'_>,
         event_name: &str,
         json: &mut String,
+        order: Option<&order::Order>,
     ) -> Result<(), Rejection> {
         let plan = &self.plan;
         // Written in place; taken back when the event has no custom data.
@@ -373,12 +382,20 @@ impl RowMapper {
         json.push_str(",\"custom_data\":{");
         let mut first = true;
         let mut value_currency = None;
+        let mut has_value = false;
+        if let (None, Some(order)) = (plan.value_column, order) {
+            // Line items without an order total: the sum of the items.
+            write_key(json, &mut first, "value");
+            json.push_str(&order.value);
+            has_value = true;
+        }
         if let Some(col) = plan.value_column {
             let name = plan.column_name(col);
             match money::parse_value(self.text(rec, col)?) {
                 Ok(Some(amount)) => {
                     write_key(json, &mut first, "value");
                     json.push_str(&amount.decimal);
+                    has_value = true;
                     value_currency = amount.currency.map(str::to_ascii_uppercase);
                 }
                 Ok(None) if event_name == "Purchase" => {
@@ -450,15 +467,17 @@ impl RowMapper {
                 write_key(json, &mut first, "currency");
                 push_json_str(json, code);
             }
-            None if plan.value_column.is_some() && !first => {
+            None if has_value => {
                 let detail = match plan.currency_column {
                     Some(col) => format!(
                         "column {}: empty, and the value needs a currency (an ISO 4217 code such as USD)",
                         plan.column_name(col)
                     ),
                     None => format!(
-                        "column {}: the value has no currency; map currency_column or set currency in [custom_data]",
-                        plan.column_name(plan.value_column.expect("checked"))
+                        "the value has no currency; map currency_column or set currency in [custom_data]{}",
+                        plan.value_column
+                            .map(|c| format!(" (value from column {})", plan.column_name(c)))
+                            .unwrap_or_default()
                     ),
                 };
                 return Err(Rejection::new(Reason::BadCurrency, detail));
@@ -478,6 +497,16 @@ impl RowMapper {
                 write_key(json, &mut first, key);
                 push_json_str(json, v);
             }
+        }
+        if let Some(order) = order {
+            write_key(json, &mut first, "contents");
+            json.push_str(&order.contents);
+            write_key(json, &mut first, "content_ids");
+            json.push_str(&order.content_ids);
+            write_key(json, &mut first, "content_type");
+            json.push_str("\"product\"");
+            write_key(json, &mut first, "num_items");
+            let _ = write!(json, "{}", order.num_items);
         }
         if first {
             json.truncate(start);

@@ -8,15 +8,17 @@
 //! size: a slow sink slows the reader down instead of queueing rows.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
-use crate::mapper::{RowMapper, Scratch};
-use crate::outcome::{RowOutcome, Verdict};
+mod reader;
+
+use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
+use crate::outcome::{Reason, Rejection, RowOutcome, Verdict};
 use crate::report::{ReportLine, ReportWriter, Status};
 use crate::resume::Previous;
 use crate::source::Input;
@@ -32,8 +34,54 @@ pub struct BatchEvent {
     pub seq: u64,
     pub file: u32,
     pub row: u64,
+    /// Input rows the event stands for (an order's line items: this row
+    /// and the ones after it).
+    pub rows: u32,
     pub event_id: String,
     pub json: String,
+    /// A warning for the report's detail.
+    pub note: Option<Arc<str>>,
+}
+
+/// How an event ended, for its report lines.
+pub struct Ending<'a> {
+    pub batch: u64,
+    pub attempts: u32,
+    pub status: Status,
+    pub reason: Option<crate::outcome::Reason>,
+    pub detail: &'a Arc<str>,
+    pub fbtrace_id: &'a Option<Arc<str>>,
+}
+
+impl BatchEvent {
+    /// One report line per input row the event stands for, into `out`.
+    pub fn report_lines(self, end: &Ending<'_>, out: &mut Vec<ReportLine>) {
+        let detail = match (&self.note, end.detail.is_empty()) {
+            (Some(note), true) => Arc::clone(note),
+            _ => Arc::clone(end.detail),
+        };
+        for r in 0..u64::from(self.rows.max(1)) {
+            out.push(ReportLine {
+                seq: self.seq + r,
+                file: self.file,
+                row: self.row + r,
+                status: end.status,
+                event_id: Some(self.event_id.clone()),
+                batch: Some(end.batch),
+                attempts: end.attempts,
+                reason: end.reason,
+                detail: Arc::clone(&detail),
+                fbtrace_id: end.fbtrace_id.clone(),
+            });
+        }
+    }
+}
+
+/// Whether the input's mapping groups line items into orders.
+fn grouped(mappers: &[RowMapper], file: u32) -> bool {
+    mappers
+        .get(file as usize)
+        .is_some_and(|m| m.plan().group_by.is_some())
 }
 
 /// Up to `--batch-size` events: one request.
@@ -86,6 +134,9 @@ struct Chunk {
     first_row: u64,
     first_seq: u64,
     records: Vec<ByteRecord>,
+    /// Line items: per record, whether its order id reappeared after the
+    /// order closed (the export is not grouped). Empty without grouping.
+    reappeared: Vec<bool>,
 }
 
 /// A read error ends the run: the rows read before it are still reported.
@@ -122,9 +173,12 @@ pub fn run<W: std::io::Write + Send + 'static>(
 
     let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
     let (recycle_tx, recycle_rx) = bounded::<Vec<ByteRecord>>(8);
+    let group_columns: Vec<Option<usize>> = mappers.iter().map(|m| m.plan().group_by).collect();
     let reader = thread::Builder::new()
         .name("reader".into())
-        .spawn(move || read_chunks(inputs, chunk_tx, recycle_rx, &stop_reading))?;
+        .spawn(move || {
+            reader::read_chunks(inputs, &group_columns, chunk_tx, recycle_rx, &stop_reading)
+        })?;
 
     // CPU stage: at most `in_flight` chunks between the reader and the
     // consumer, processed on rayon, re-ordered by chunk sequence.
@@ -159,6 +213,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                         first_row: chunk.first_row,
                         first_seq: chunk.first_seq,
                         records: Vec::new(),
+                        reappeared: Vec::new(),
                     };
                     let done_tx = done_tx.clone();
                     let mappers = Arc::clone(&mappers);
@@ -198,24 +253,42 @@ pub fn run<W: std::io::Write + Send + 'static>(
         let _ = recycle_tx.try_send(records);
         let mut rejected = Vec::new();
         for outcome in outcomes {
-            summary.rows += 1;
-            if let Some(prev) = previous.as_mut()
-                && let Some(line) = prev.take(outcome.file, outcome.row)
-                && line.status() == Status::Sent.as_str()
-            {
-                summary.already_sent += 1;
-                rejected.push(carried_over(outcome.seq, &line));
-                continue;
+            let rows = match &outcome.verdict {
+                Verdict::Valid(ev) => ev.rows.max(1),
+                Verdict::Rejected { .. } => 1,
+            };
+            summary.rows += u64::from(rows);
+            if let Some(prev) = previous.as_mut() {
+                // Every row of an order shares its status: the first tells.
+                let lines: Vec<_> = (0..u64::from(rows))
+                    .filter_map(|r| prev.take(outcome.file, outcome.row + r))
+                    .collect();
+                if lines.len() == rows as usize
+                    && lines.iter().all(|l| l.status() == Status::Sent.as_str())
+                {
+                    summary.already_sent += u64::from(rows);
+                    for (r, line) in lines.iter().enumerate() {
+                        rejected.push(carried_over(outcome.seq + r as u64, line));
+                    }
+                    continue;
+                }
             }
             match outcome.verdict {
                 Verdict::Valid(ev) => {
                     summary.count_keys(ev.keys);
+                    if ev.rows > 1 || grouped(&mappers, outcome.file) {
+                        summary.orders += 1;
+                        summary.orders_with_conflicting_customer_data +=
+                            u64::from(ev.conflicting_customer_data);
+                    }
                     let full = batcher.push(BatchEvent {
                         seq: outcome.seq,
                         file: outcome.file,
                         row: outcome.row,
+                        rows,
                         event_id: ev.event_id,
                         json: ev.json,
+                        note: ev.note.map(Into::into),
                     });
                     if let Some(batch) = full {
                         sink.send(batch)?;
@@ -295,85 +368,78 @@ fn carried_over(seq: u64, line: &crate::resume::PreviousLine) -> ReportLine {
 
 fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
     let mut scratch = Scratch::default();
-    let outcomes = chunk
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, rec)| RowOutcome {
-            seq: chunk.first_seq + i as u64,
-            file: chunk.file,
-            row: chunk.first_row + i as u64,
-            verdict: mapper.map(rec, &mut scratch),
-        })
-        .collect();
-    (outcomes, chunk.records)
-}
-
-/// The reader thread: every input in turn, in chunks of records.
-fn read_chunks(
-    inputs: Vec<Input>,
-    tx: Sender<Result<Chunk, ReadError>>,
-    recycled: Receiver<Vec<ByteRecord>>,
-    stop: &AtomicBool,
-) {
-    let mut seq = 0u64;
-    let mut chunk_seq = 0u64;
-    for (file, mut input) in inputs.into_iter().enumerate() {
-        let mut row = 1u64;
-        loop {
-            if stop.load(Ordering::Relaxed) {
-                return;
+    let outcome = |i: usize, verdict: Verdict| RowOutcome {
+        seq: chunk.first_seq + i as u64,
+        file: chunk.file,
+        row: chunk.first_row + i as u64,
+        verdict,
+    };
+    let records = &chunk.records;
+    let Some(column) = mapper.plan().group_by else {
+        let outcomes = records
+            .iter()
+            .enumerate()
+            .map(|(i, rec)| outcome(i, mapper.map(rec, &mut scratch)))
+            .collect();
+        return (outcomes, chunk.records);
+    };
+    // Line items: the reader cut the chunk at an order boundary.
+    let mut outcomes = Vec::with_capacity(records.len());
+    let mut i = 0;
+    while i < records.len() {
+        let key = group_key(&records[i], column);
+        let mut end = i + 1;
+        while !key.is_empty() && end < records.len() && group_key(&records[end], column) == key {
+            end += 1;
+        }
+        let name = mapper.plan().column_name(column).to_owned();
+        if key.is_empty() {
+            let rejection = Rejection::new(
+                Reason::BadValue,
+                format!("column {name}: the order id is empty, so the line cannot join an order"),
+            );
+            outcomes.push(outcome(
+                i,
+                Verdict::Rejected {
+                    rejection,
+                    event_id: None,
+                },
+            ));
+        } else if chunk.reappeared.get(i).copied().unwrap_or(false) {
+            // The order's id, so the rows can be found next to the order
+            // that was sent.
+            let event_id = mapper.order_event_id_of(&records[i..end]);
+            for r in i..end {
+                let rejection = Rejection::new(
+                    Reason::OrderNotContiguous,
+                    format!(
+                        "column {name}: this order id appeared on earlier rows that were already sent as an order; sort the export by {name} so each order's lines are together"
+                    ),
+                );
+                let event_id = event_id.clone();
+                outcomes.push(outcome(
+                    r,
+                    Verdict::Rejected {
+                        rejection,
+                        event_id,
+                    },
+                ));
             }
-            // Records come back from the consumer once mapped, so their
-            // buffers are grown once and then reused: no allocation per row.
-            let mut records = recycled
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS));
-            let mut filled = 0;
-            let mut error = None;
-            while filled < CHUNK_ROWS {
-                if filled == records.len() {
-                    records.push(ByteRecord::new());
+        } else {
+            match mapper.map_order(&records[i..end], chunk.first_row + i as u64, &mut scratch) {
+                OrderVerdict::Valid { event, .. } => {
+                    outcomes.push(outcome(i, Verdict::Valid(event)))
                 }
-                match input.reader.read_byte_record(&mut records[filled]) {
-                    Ok(true) => filled += 1,
-                    Ok(false) => break,
-                    Err(e) => {
-                        error = Some(ReadError {
-                            file: input.name.clone(),
-                            row: row + filled as u64,
-                            message: e.to_string(),
-                        });
-                        break;
+                OrderVerdict::Rejected(verdicts) => {
+                    for (r, v) in verdicts.into_iter().enumerate() {
+                        outcomes.push(outcome(i + r, v));
                     }
                 }
             }
-            records.truncate(filled);
-            let n = filled as u64;
-            if n > 0 {
-                let chunk = Chunk {
-                    seq: chunk_seq,
-                    file: file as u32,
-                    first_row: row,
-                    first_seq: seq,
-                    records,
-                };
-                chunk_seq += 1;
-                seq += n;
-                row += n;
-                if tx.send(Ok(chunk)).is_err() {
-                    return;
-                }
-            }
-            if let Some(e) = error {
-                let _ = tx.send(Err(e));
-                return;
-            }
-            if n < CHUNK_ROWS as u64 {
-                break;
-            }
         }
+        i = end;
     }
+    (outcomes, chunk.records)
 }
 
 /// Status counts as the report thread saw them.

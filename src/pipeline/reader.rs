@@ -1,0 +1,184 @@
+//! The reader thread: every input in turn, in chunks of records, and for
+//! line-item exports the bookkeeping of orders.
+//!
+//! With `group_by`, a chunk never ends inside an order, so the CPU stage
+//! sees each order whole. An order id that comes back after its order
+//! closed (the export is not grouped) is marked, not merged: the set of
+//! closed orders holds a 64-bit hash per order (about 16 bytes each with
+//! the table's overhead, so 10 million orders take some 160 MB at worst;
+//! a typical export of 10 million lines with three items an order, about
+//! 55 MB). Hash collisions, at 2⁻⁶⁴ per pair, would be needed to mark a
+//! good order wrongly.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossbeam_channel::{Receiver, Sender};
+use csv::ByteRecord;
+
+use super::{CHUNK_ROWS, Chunk, ReadError};
+use crate::mapper::group_key;
+use crate::source::Input;
+
+/// A fixed hasher: the same key gives the same hash in every run.
+type FixedState = BuildHasherDefault<DefaultHasher>;
+
+/// Orders seen so far in a line-item run.
+#[derive(Default)]
+struct Orders {
+    /// The key of the order being read, if any.
+    open: Option<Vec<u8>>,
+    closed: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    /// Whether the open order's id had already been closed.
+    open_reappeared: bool,
+}
+
+impl Orders {
+    /// Takes the next record's key; returns (starts a new order, the order
+    /// reappeared).
+    fn next(&mut self, key: &[u8]) -> (bool, bool) {
+        if key.is_empty() {
+            self.close();
+            return (true, false);
+        }
+        if self.open.as_deref() == Some(key) {
+            return (false, self.open_reappeared);
+        }
+        self.close();
+        self.open_reappeared = self.closed.contains(&hash(key));
+        self.open = Some(key.to_vec());
+        (true, self.open_reappeared)
+    }
+
+    fn close(&mut self) {
+        if let Some(key) = self.open.take() {
+            self.closed.insert(hash(&key));
+        }
+    }
+}
+
+fn hash(key: &[u8]) -> u64 {
+    FixedState::default().hash_one(key)
+}
+
+/// The keys are hashes already.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub(super) fn read_chunks(
+    inputs: Vec<Input>,
+    group_columns: &[Option<usize>],
+    tx: Sender<Result<Chunk, ReadError>>,
+    recycled: Receiver<Vec<ByteRecord>>,
+    stop: &AtomicBool,
+) {
+    let mut seq = 0u64;
+    let mut chunk_seq = 0u64;
+    let mut orders = Orders::default();
+    for (file, mut input) in inputs.into_iter().enumerate() {
+        let group = group_columns.get(file).copied().flatten();
+        let mut row = 1u64;
+        // With grouping: the record that opened the next chunk's first order.
+        let mut carry: Option<(ByteRecord, bool)> = None;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            // Records come back from the consumer once mapped, so their
+            // buffers are grown once and then reused: no allocation per row.
+            let mut records = recycled
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS));
+            let mut reappeared = Vec::new();
+            let mut filled = 0;
+            let mut error = None;
+            let mut more = true;
+            if let Some((rec, flag)) = carry.take() {
+                if records.is_empty() {
+                    records.push(rec);
+                } else {
+                    records[0] = rec;
+                }
+                reappeared.push(flag);
+                filled = 1;
+            }
+            loop {
+                if filled == records.len() {
+                    records.push(ByteRecord::new());
+                }
+                match input.reader.read_byte_record(&mut records[filled]) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        more = false;
+                        break;
+                    }
+                    Err(e) => {
+                        error = Some(ReadError {
+                            file: input.name.clone(),
+                            row: row + filled as u64,
+                            message: e.to_string(),
+                        });
+                        break;
+                    }
+                }
+                let Some(column) = group else {
+                    filled += 1;
+                    if filled == CHUNK_ROWS {
+                        break;
+                    }
+                    continue;
+                };
+                let (starts, flag) = orders.next(group_key(&records[filled], column));
+                if starts && filled >= CHUNK_ROWS {
+                    // Cut at the order boundary: this record opens the next chunk.
+                    carry = Some((std::mem::take(&mut records[filled]), flag));
+                    break;
+                }
+                reappeared.push(flag);
+                filled += 1;
+            }
+            records.truncate(filled);
+            let n = filled as u64;
+            if n > 0 {
+                let chunk = Chunk {
+                    seq: chunk_seq,
+                    file: file as u32,
+                    first_row: row,
+                    first_seq: seq,
+                    records,
+                    reappeared,
+                };
+                chunk_seq += 1;
+                seq += n;
+                row += n;
+                if tx.send(Ok(chunk)).is_err() {
+                    return;
+                }
+            }
+            if let Some(e) = error {
+                let _ = tx.send(Err(e));
+                return;
+            }
+            if !more && carry.is_none() {
+                break;
+            }
+        }
+        // An order does not continue into the next file.
+        orders.close();
+    }
+}
