@@ -6,12 +6,15 @@
 //! [`money`]), [`pipeline`] (threads and batching), a sink ([`dryrun`] or
 //! the uploader), and [`report`] / [`summary`].
 
+pub mod account;
 pub mod cli;
 pub mod config;
 pub mod dryrun;
 pub mod event;
 pub mod init;
+pub mod job;
 pub mod mapper;
+pub mod mcp;
 pub mod money;
 pub mod normalize;
 pub mod outcome;

@@ -15,13 +15,15 @@ use offconv::config::Mapping;
 use util::*;
 
 /// The exports under fixtures/init/ and the exit code `init` gives each.
-const EXPORTS: [(&str, i32); 6] = [
+const EXPORTS: [(&str, i32); 8] = [
     ("shopify_pos.csv", 0),
     ("eu_semicolon.csv", 0),
     ("minimal_unix.csv", 0),
     ("loyalty.csv", 0),
     ("us_ampm.csv", 0),
     ("inventory.csv", 1),
+    ("square_items.csv", 0),
+    ("lightspeed_interleaved.csv", 0),
 ];
 
 fn init_fixture(name: &str) -> String {
@@ -107,6 +109,218 @@ fn loyalty_export() {
 #[test]
 fn us_am_pm_dollar_export() {
     snapshot_export("us_ampm.csv", 0);
+}
+
+#[test]
+fn line_item_export_with_order_total() {
+    snapshot_export("square_items.csv", 0);
+}
+
+#[test]
+fn line_item_export_with_interleaved_orders() {
+    snapshot_export("lightspeed_interleaved.csv", 0);
+    let (_t, mapping, stderr) = run_init("lightspeed_interleaved.csv", 0);
+    assert!(mapping.contains("group_by = \"Sale ID\""), "{mapping}");
+    assert!(
+        mapping.contains("# WARNING: 4 sampled rows come back to an order"),
+        "{mapping}"
+    );
+    assert!(
+        stderr.contains("the export must be sorted by \"Sale ID\"")
+            && stderr.contains("order_not_contiguous"),
+        "{stderr}"
+    );
+}
+
+/// Runs `init` on `export` (a path), then `validate` on the export with
+/// the mapping written, and returns the mapping, the report and the
+/// events of `--payloads`.
+fn init_then_validate(
+    t: &TestDir,
+    export: &str,
+    validate_code: i32,
+) -> (Mapping, Vec<ReportRow>, Vec<serde_json::Value>) {
+    offconv(t, &["init", export, "-o", "m.toml", "-q"], 0);
+    let text = t.read("m.toml");
+    assert_loads_and_resolves(&text, export);
+    let mapping = Mapping::parse(&text, Path::new("m.toml")).expect("parses");
+    let args = [
+        "validate",
+        export,
+        "--mapping",
+        "m.toml",
+        "--now",
+        NOW,
+        "--report",
+        "r.csv",
+        "--payloads",
+        "p.ndjson",
+    ];
+    offconv(t, &args, validate_code);
+    let report = read_report(&t.path("r.csv"));
+    let events = read_payload_events(&t.path("p.ndjson"));
+    (mapping, report, events)
+}
+
+/// The order id of each event, in order.
+fn order_ids(events: &[serde_json::Value]) -> Vec<&str> {
+    events
+        .iter()
+        .map(|e| e["custom_data"]["order_id"].as_str().expect("order_id"))
+        .collect()
+}
+
+/// The order column's values of an export, and its rows as records.
+fn orders_of(export: &str, column: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut rdr = csv::Reader::from_path(export).expect("export");
+    let at = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == column)
+        .expect("order column");
+    let records: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("record")).collect();
+    let ids = records.iter().map(|r| r[at].to_owned()).collect();
+    (ids, records)
+}
+
+#[test]
+fn line_items_fixture_gets_the_grouping_it_was_written_with() {
+    let t = TestDir::new();
+    let export = fixture("line_items.csv");
+    let (mapping, report, events) = init_then_validate(&t, &export, 1);
+    // The same grouping as the hand-written fixtures/line_items.toml.
+    let by_hand = Mapping::load(&fixtures().join("line_items.toml")).expect("fixture mapping");
+    assert_eq!(mapping.event.group_by, by_hand.event.group_by);
+    let (ours, theirs) = (mapping.contents.unwrap(), by_hand.contents.unwrap());
+    assert_eq!(
+        (
+            &ours.id_column,
+            &ours.quantity_column,
+            &ours.item_price_column,
+            &ours.title_column
+        ),
+        (
+            &theirs.id_column,
+            &theirs.quantity_column,
+            &theirs.item_price_column,
+            &theirs.title_column
+        )
+    );
+    assert_eq!(mapping.custom_data.value_column, None, "value = Σ q × p");
+    // One event per order: A-1004 has a quantity of -1, and A-1002 comes
+    // back on row 10 after A-1005.
+    assert_eq!(report.len(), 11);
+    assert_eq!(
+        order_ids(&events),
+        ["A-1001", "A-1002", "A-1003", "A-1005", "A-1006"]
+    );
+    assert_eq!(report[9].reason, "order_not_contiguous");
+    assert_eq!(
+        (report[6].reason.as_str(), report[7].reason.as_str()),
+        ("bad_value", "bad_value")
+    );
+    assert_eq!(events[0]["custom_data"]["num_items"], 6);
+    assert_eq!(events[0]["custom_data"]["value"].as_f64(), Some(64.48));
+}
+
+#[test]
+fn square_export_sends_one_event_per_receipt() {
+    let t = TestDir::new();
+    let export = init_fixture("square_items.csv");
+    let (mapping, report, events) = init_then_validate(&t, &export, 0);
+    assert_eq!(mapping.event.group_by.as_deref(), Some("Receipt Number"));
+    assert_eq!(
+        mapping.custom_data.value_column.as_deref(),
+        Some("Order Total")
+    );
+    assert!(report.iter().all(|r| r.status == "valid"), "{report:?}");
+
+    let (ids, records) = orders_of(&export, "Receipt Number");
+    let mut orders: Vec<&str> = ids.iter().map(String::as_str).collect();
+    orders.dedup();
+    assert_eq!(order_ids(&events), orders, "one event per receipt");
+    for event in &events {
+        let id = event["custom_data"]["order_id"].as_str().unwrap();
+        let lines: Vec<&csv::StringRecord> = records
+            .iter()
+            .zip(&ids)
+            .filter(|(_, o)| *o == id)
+            .map(|(r, _)| r)
+            .collect();
+        let contents = event["custom_data"]["contents"].as_array().unwrap();
+        assert_eq!(contents.len(), lines.len(), "{id}");
+        let items: u64 = lines.iter().map(|r| r[6].parse::<u64>().unwrap()).sum();
+        assert_eq!(event["custom_data"]["num_items"], items, "{id}");
+        let total: f64 = lines[0][8].parse().unwrap();
+        assert_eq!(event["custom_data"]["value"].as_f64(), Some(total), "{id}");
+    }
+}
+
+#[test]
+fn interleaved_export_is_rejected_until_sorted() {
+    let t = TestDir::new();
+    let export = init_fixture("lightspeed_interleaved.csv");
+    let (mapping, report, events) = init_then_validate(&t, &export, 1);
+    assert_eq!(mapping.event.group_by.as_deref(), Some("Sale ID"));
+    let contents = mapping.contents.expect("[contents]");
+    assert_eq!(contents.brand_column.as_deref(), Some("Brand"));
+    assert_eq!(contents.category_column.as_deref(), Some("Category"));
+    // Each order id once, from its first rows; the rows that come back
+    // later are rejected.
+    assert_eq!(
+        order_ids(&events),
+        ["S-901", "S-902", "S-903", "S-904", "S-905"]
+    );
+    let late: Vec<u64> = report
+        .iter()
+        .filter(|r| r.reason == "order_not_contiguous")
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(late, [3, 4, 7, 9, 10]);
+
+    // Sorted by order id, the same mapping takes every row: one event per
+    // order with all its lines.
+    let (ids, records) = orders_of(&export, "Sale ID");
+    let mut sorted: Vec<(&String, &csv::StringRecord)> = ids.iter().zip(&records).collect();
+    sorted.sort_by_key(|(id, _)| *id);
+    let mut w = csv::Writer::from_path(t.path("sorted.csv")).expect("write");
+    let header = csv::Reader::from_path(&export)
+        .expect("export")
+        .headers()
+        .expect("header")
+        .clone();
+    w.write_record(&header).expect("header");
+    for (_, r) in &sorted {
+        w.write_record(*r).expect("record");
+    }
+    w.flush().expect("flush");
+    drop(w);
+    let args = [
+        "validate",
+        "sorted.csv",
+        "--mapping",
+        "m.toml",
+        "--now",
+        NOW,
+        "--report",
+        "r2.csv",
+        "--payloads",
+        "p2.ndjson",
+    ];
+    offconv(&t, &args, 0);
+    let report = read_report(&t.path("r2.csv"));
+    assert!(report.iter().all(|r| r.status == "valid"), "{report:?}");
+    let events = read_payload_events(&t.path("p2.ndjson"));
+    assert_eq!(
+        order_ids(&events),
+        ["S-901", "S-902", "S-903", "S-904", "S-905"]
+    );
+    let lines: Vec<usize> = events
+        .iter()
+        .map(|e| e["custom_data"]["contents"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(lines, [2, 2, 2, 3, 1]);
 }
 
 #[test]

@@ -5,9 +5,12 @@
 //! values, each command's `run` turns them into the objects it needs and
 //! fails early with exit code 2 when they do not make sense.
 
+mod check;
 mod completions;
+mod datasets;
 mod hash;
 mod init;
+mod mcp;
 mod run;
 mod send;
 
@@ -56,6 +59,12 @@ pub enum Command {
     Sandbox(crate::sandbox::SandboxArgs),
     /// Write a first mapping file guessed from an export's header and rows.
     Init(init::InitArgs),
+    /// Check that the token can reach a dataset, and whether it takes offline events.
+    Check(check::CheckArgs),
+    /// List the datasets an ad account can send to.
+    Datasets(datasets::DatasetsArgs),
+    /// Serve offconv's tools to AI agents over MCP (stdin/stdout).
+    Mcp(mcp::McpArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -153,6 +162,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::sandbox::run(args)
         }
         Command::Init(args) => init::run(args, &global),
+        Command::Check(args) => check::run(args, &global),
+        Command::Datasets(args) => datasets::run(args, &global),
+        Command::Mcp(args) => mcp::run(args, &global),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),
     }

@@ -309,7 +309,7 @@ impl<'a> Placer<'a> {
     /// Claims of `role` on unused columns, best first: strength, then the
     /// most specific spelling, then header order (billing before
     /// shipping, as exports list them).
-    fn ranked(&self, role: Role) -> Vec<(usize, String)> {
+    pub fn ranked(&self, role: Role) -> Vec<(usize, String)> {
         let mut found: Vec<(usize, &Claim)> = self
             .claims
             .iter()

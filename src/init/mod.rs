@@ -7,9 +7,12 @@
 //! sale time, and a column named `Contact` full of addresses is an email.
 //! Every decision carries its reason, because the user must be able to tell
 //! a good guess from a lucky one; [`render`] writes those reasons next to
-//! each line of the file.
+//! each line of the file. An export with one row per line item (the order
+//! id repeats, and item id, quantity and price columns are there) gets
+//! `[event] group_by` and `[contents]` ([`lines`]).
 
 mod claims;
+mod lines;
 mod names;
 mod profile;
 mod render;
@@ -105,6 +108,26 @@ pub enum CurrencyGuess {
     },
 }
 
+/// A line-item export: rows grouped into orders by `group_by`, each
+/// order's lines sent as its `contents`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineItems {
+    /// The order column, with how often its ids repeat.
+    pub group_by: Pick,
+    /// Sampled rows that come back to an order after other orders' rows:
+    /// the upload rejects them (`order_not_contiguous`) unless the export
+    /// is sorted.
+    pub returning: usize,
+    /// The first order id that comes back, for the warning.
+    pub first_returning: Option<String>,
+    pub id: Pick,
+    pub quantity: Pick,
+    pub item_price: Pick,
+    pub title: Option<Pick>,
+    pub brand: Option<Pick>,
+    pub category: Option<Pick>,
+}
+
 /// A `[normalize]` setting: written live when the sample makes it evident,
 /// commented out as a suggestion otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +147,10 @@ pub struct Guess {
     pub read_error: Option<String>,
     pub time: Option<TimePick>,
     pub order_id: Option<Pick>,
+    /// Set when the export has one row per line item.
+    pub lines: Option<LineItems>,
+    /// With `lines`: the order total repeated on each row of an order;
+    /// without: the order's value.
     pub value: Option<Pick>,
     /// A value column whose amounts the upload would refuse: written
     /// commented out.
@@ -196,19 +223,53 @@ pub fn guess(sample: &Sample) -> Guess {
         }
     });
 
-    let order_id = placer.best(Role::OrderId, "id_column").map(|(index, pick)| {
-        if !columns[index].profile.unique {
-            checks.push(format!(
-                "order ids repeat in \"{}\" (one row per line item?): Meta keeps only the first event of an order id",
-                pick.column
-            ));
+    let order_id = placer.best(Role::OrderId, "id_column");
+    let mut lines = None;
+    let mut shape = None;
+    if let Some((index, pick)) = &order_id
+        && !columns[*index].profile.unique
+    {
+        let order_shape = lines::OrderShape::of(&columns[*index].values);
+        match lines::find_items(&columns, &claims.claims, &placer.used, rows) {
+            Ok(items) => {
+                for i in items.indexes() {
+                    placer.take(i);
+                }
+                for (i, reason) in &items.notes {
+                    placer.unplaced.entry(*i).or_insert_with(|| reason.clone());
+                }
+                line_checks(&pick.column, &order_shape, &mut checks);
+                items.checks(&columns, rows, &mut checks);
+                let group_by = Pick {
+                    column: pick.column.clone(),
+                    why: order_shape.why(),
+                };
+                lines = Some((items.line_items(group_by, &order_shape), items));
+                shape = Some(order_shape);
+            }
+            Err(missing) => checks.push(format!(
+                "order ids repeat in \"{}\" (one row per line item?): Meta keeps only the first event of an order id; no {} column was found to send each order once with [event] group_by and [contents]",
+                pick.column,
+                missing.join(" or ")
+            )),
+        }
+    }
+    let order_id = order_id.map(|(_, mut pick)| {
+        if lines.is_some() {
+            pick.why.push_str("; the rows of one order share it");
         }
         pick
     });
 
-    let value = placer.best(Role::Value, "value_column").map(|(_, p)| p);
+    let value = match (&lines, &shape) {
+        (Some((_, items)), Some(shape)) => {
+            order_total(&columns, &mut placer, shape, items, &mut checks)
+        }
+        _ => placer.best(Role::Value, "value_column").map(|(_, p)| p),
+    };
     let mut value_unreadable = None;
     if value.is_none()
+        && lines.is_none()
         && let Some((&index, reason)) = claims.rejected.iter().find(|(i, _)| {
             let col = &columns[**i];
             col.claim.is_some_and(|m| m.role == Role::Value)
@@ -225,11 +286,15 @@ pub fn guess(sample: &Sample) -> Guess {
             why: reason.clone(),
         });
     }
+    let lines = lines.map(|(l, _)| l);
 
     let currency = match placer.best(Role::Currency, "currency_column") {
         Some((_, pick)) => Some(CurrencyGuess::Column(pick)),
+        // The amounts that make the value: the order total, else the
+        // item prices it is summed from.
         None => value
             .as_ref()
+            .or(lines.as_ref().map(|l| &l.item_price))
             .and_then(|v| columns.iter().find(|c| c.name == v.column))
             .map(|col| currency_of_amounts(col, &mut checks)),
     };
@@ -276,6 +341,7 @@ pub fn guess(sample: &Sample) -> Guess {
         read_error: sample.read_error.clone(),
         time,
         order_id,
+        lines,
         value,
         value_unreadable,
         currency,
@@ -285,6 +351,79 @@ pub fn guess(sample: &Sample) -> Guess {
         unplaced,
         checks,
     }
+}
+
+/// The checks on a line-item export's order column: rows that cannot
+/// join an order at upload.
+fn line_checks(column: &str, shape: &lines::OrderShape, checks: &mut Vec<String>) {
+    if shape.returning > 0 {
+        let example = shape
+            .first_returning
+            .map(|id| {
+                let such_as = if shape.returning > 1 {
+                    ", such as"
+                } else {
+                    ":"
+                };
+                format!("{such_as} \"{id}\"")
+            })
+            .unwrap_or_default();
+        checks.push(format!(
+            "group_by: the export must be sorted by \"{column}\": {} of {} sampled rows come back to an order after other orders' rows{example}; unsorted, such rows are rejected (order_not_contiguous)",
+            shape.returning, shape.rows
+        ));
+    }
+    if shape.empty > 0 {
+        checks.push(format!(
+            "group_by: \"{column}\" is empty in {} of {} sampled rows; a line without an order id is rejected (bad_value)",
+            shape.empty, shape.rows
+        ));
+    }
+}
+
+/// The order total of a line-item export: a value column whose amount is
+/// the same on every row of an order. An amount that changes between the
+/// rows of one order is a line's, not the order's; without a total, the
+/// upload sums quantity × item price.
+fn order_total(
+    columns: &[Column],
+    placer: &mut Placer,
+    shape: &lines::OrderShape,
+    items: &lines::Items,
+    checks: &mut Vec<String>,
+) -> Option<Pick> {
+    let mut chosen: Option<(usize, Pick)> = None;
+    for (index, why) in placer.ranked(Role::Value) {
+        let col = &columns[index];
+        if let Some((_, winner)) = &chosen {
+            let reason = format!(
+                "also looks like value_column, which reads \"{}\"",
+                winner.column
+            );
+            placer.unplaced.insert(index, reason);
+        } else if shape.constant(&col.values) {
+            let mut why = format!("{why}; the order total, on each row of its order");
+            if let Some(agreement) = items.agreement(columns, shape, col, checks) {
+                why.push_str("; ");
+                why.push_str(&agreement);
+            }
+            chosen = Some((
+                index,
+                Pick {
+                    column: col.name.to_owned(),
+                    why,
+                },
+            ));
+        } else {
+            let reason =
+                "an amount that changes between the rows of one order, so not the order total"
+                    .to_owned();
+            placer.unplaced.insert(index, reason);
+        }
+    }
+    let (index, pick) = chosen?;
+    placer.take(index);
+    Some(pick)
 }
 
 /// The currency when no column names it: the codes written with the

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::{CurrencyGuess, Guess, Pick, Setting};
+use super::{CurrencyGuess, Guess, LineItems, Pick, Setting};
 
 /// Where comments start, as in DESIGN.md's example.
 const COMMENT_COLUMN: usize = 31;
@@ -99,10 +99,16 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
             "no order id column: event_id is derived from each row",
         ),
     }
+    if let Some(lines) = &guess.lines {
+        group_lines(&mut out, lines);
+    }
 
     out.push_str("\n[custom_data]\n");
     match (&guess.value, &guess.value_unreadable) {
         (Some(p), _) => pick_line(&mut out, "value_column", p),
+        (None, _) if guess.lines.is_some() => out.push_str(
+            "# value_column: not needed, each order's value = Σ quantity × item_price of its lines\n",
+        ),
         (None, Some(p)) => {
             let _ = writeln!(out, "# TODO: {}", one_line(&p.why));
             line(
@@ -227,8 +233,26 @@ pub fn render_summary(guess: &Guess, written_to: &str, mapping_path: &str) -> St
     if let Some(p) = &guess.order_id {
         mapped.push(("id_column", p.column.clone()));
     }
-    if let Some(p) = &guess.value {
-        mapped.push(("value_column", p.column.clone()));
+    if let Some(l) = &guess.lines {
+        mapped.push(("group_by", l.group_by.column.clone()));
+        let keys = [
+            "item id",
+            "quantity",
+            "item price",
+            "item title",
+            "brand",
+            "category",
+        ];
+        for (key, (_, pick)) in keys.into_iter().zip(contents(l)) {
+            if let Some(p) = pick {
+                mapped.push((key, p.column.clone()));
+            }
+        }
+    }
+    match (&guess.value, &guess.lines) {
+        (Some(p), _) => mapped.push(("value_column", p.column.clone())),
+        (None, Some(_)) => mapped.push(("value", "Σ quantity × item_price".into())),
+        (None, None) => {}
     }
     match &guess.currency {
         Some(CurrencyGuess::Column(p)) => mapped.push(("currency_column", p.column.clone())),
@@ -274,6 +298,59 @@ pub fn render_summary(guess: &Guess, written_to: &str, mapping_path: &str) -> St
         );
     }
     out
+}
+
+/// `group_by` with its warning, then the `[contents]` table.
+fn group_lines(out: &mut String, lines: &LineItems) {
+    pick_line(out, "group_by", &lines.group_by);
+    if lines.returning > 0 {
+        let column = one_line(&quote(&lines.group_by.column));
+        let example = lines
+            .first_returning
+            .as_deref()
+            .map(|id| {
+                let such_as = if lines.returning > 1 { "such as " } else { "" };
+                format!(" ({such_as}{})", one_line(&quote(id)))
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "# WARNING: {} to an order after other orders' rows{example}.\n\
+             # Sort the export by {column} so each order's rows are together: a row\n\
+             # that comes back to an order already sent is rejected (order_not_contiguous).",
+            super::lines::plural(
+                lines.returning,
+                "sampled row comes back",
+                "sampled rows come back"
+            )
+        );
+    }
+    out.push_str(
+        "\n[contents]\n\
+         # One row per line item: the rows of an order become its event's contents.\n",
+    );
+    for (key, pick) in contents(lines) {
+        match pick {
+            Some(p) => pick_line(out, key, p),
+            None => line(
+                out,
+                &format!("# {key} = \"\""),
+                "optional; no column looks like it",
+            ),
+        }
+    }
+}
+
+/// The `[contents]` keys in the order they are written.
+fn contents(lines: &LineItems) -> [(&'static str, Option<&Pick>); 6] {
+    [
+        ("id_column", Some(&lines.id)),
+        ("quantity_column", Some(&lines.quantity)),
+        ("item_price_column", Some(&lines.item_price)),
+        ("title_column", lines.title.as_ref()),
+        ("brand_column", lines.brand.as_ref()),
+        ("category_column", lines.category.as_ref()),
+    ]
 }
 
 fn pick_line(out: &mut String, key: &str, pick: &Pick) {

@@ -140,6 +140,241 @@ fn repeated_order_ids_and_decimal_commas_are_flagged() {
     loads(&s);
 }
 
+/// A line-item sample: `order`, then `sku, qty, price`, then `extra`
+/// columns, one row per line.
+fn line_sample(extra: &[&str], rows: &[&[&str]]) -> Sample {
+    let mut header = vec!["order_no", "sold_at", "email", "sku", "qty", "unit_price"];
+    header.extend_from_slice(extra);
+    sample(&header, rows)
+}
+
+#[test]
+fn line_item_exports_are_grouped() {
+    let s = line_sample(
+        &["price", "currency"],
+        &[
+            &[
+                "1",
+                "2026-11-20 10:00",
+                "a@b.co",
+                "S1",
+                "2",
+                "1.50",
+                "1.50",
+                "USD",
+            ],
+            &[
+                "1",
+                "2026-11-20 10:00",
+                "a@b.co",
+                "S2",
+                "1",
+                "4.00",
+                "4.00",
+                "USD",
+            ],
+            &[
+                "2",
+                "2026-11-20 11:00",
+                "c@d.co",
+                "S1",
+                "1",
+                "1.50",
+                "1.50",
+                "USD",
+            ],
+        ],
+    );
+    let g = guess(&s);
+    let lines = g.lines.as_ref().expect("grouped");
+    assert_eq!(lines.group_by.column, "order_no");
+    assert!(
+        lines
+            .group_by
+            .why
+            .starts_with("33% of sampled rows continue"),
+        "{}",
+        lines.group_by.why
+    );
+    assert_eq!(
+        (
+            lines.id.column.as_str(),
+            lines.quantity.column.as_str(),
+            lines.item_price.column.as_str()
+        ),
+        ("sku", "qty", "unit_price")
+    );
+    // `price` changes between the rows of order 1: a line's, not the
+    // order's, so the value is summed and `price` is left out.
+    assert!(g.value.is_none());
+    assert!(
+        g.unplaced
+            .iter()
+            .any(|p| p.column == "price" && p.why.contains("changes between the rows of one order")),
+        "{:?}",
+        g.unplaced
+    );
+    assert!(
+        !g.checks
+            .iter()
+            .any(|c| c.contains("Meta keeps only the first")),
+        "{:?}",
+        g.checks
+    );
+    let text = render_mapping(&g, "offconv.toml");
+    assert!(text.contains("value = Σ quantity × item_price"), "{text}");
+    let m = loads(&s);
+    assert_eq!(m.event.group_by.as_deref(), Some("order_no"));
+    assert_eq!(m.event.id_column.as_deref(), Some("order_no"));
+    let c = m.contents.expect("[contents]");
+    assert_eq!(c.item_price_column.as_deref(), Some("unit_price"));
+    assert_eq!(m.custom_data.value_column, None);
+}
+
+#[test]
+fn an_order_total_on_every_row_stays_the_value() {
+    let s = line_sample(
+        &["total", "currency"],
+        &[
+            &[
+                "1",
+                "2026-11-20 10:00",
+                "a@b.co",
+                "S1",
+                "2",
+                "1.50",
+                "7.00",
+                "USD",
+            ],
+            &[
+                "1",
+                "2026-11-20 10:00",
+                "a@b.co",
+                "S2",
+                "1",
+                "4.00",
+                "7.00",
+                "USD",
+            ],
+            &[
+                "2",
+                "2026-11-20 11:00",
+                "c@d.co",
+                "S1",
+                "1",
+                "1.50",
+                "1.50",
+                "USD",
+            ],
+        ],
+    );
+    let g = guess(&s);
+    assert!(g.lines.is_some());
+    let value = g.value.as_ref().expect("the order total");
+    assert_eq!(value.column, "total");
+    assert!(
+        value.why.contains("equals it in 2 of 2 sampled orders"),
+        "{}",
+        value.why
+    );
+    let m = loads(&s);
+    assert_eq!(m.custom_data.value_column.as_deref(), Some("total"));
+}
+
+#[test]
+fn line_totals_in_the_price_column_are_flagged() {
+    // unit_price holds quantity × price: 2 × 1.50 = 3.00.
+    let s = line_sample(
+        &["total"],
+        &[
+            &["1", "2026-11-20 10:00", "a@b.co", "S1", "2", "3.00", "7.00"],
+            &["1", "2026-11-20 10:00", "a@b.co", "S2", "1", "4.00", "7.00"],
+        ],
+    );
+    let g = guess(&s);
+    assert!(
+        g.checks
+            .iter()
+            .any(|c| c.contains("reads like each line's total")),
+        "{:?}",
+        g.checks
+    );
+}
+
+#[test]
+fn interleaved_orders_are_grouped_with_a_warning() {
+    let s = line_sample(
+        &[],
+        &[
+            &["1", "2026-11-20 10:00", "a@b.co", "S1", "1", "1.50"],
+            &["2", "2026-11-20 10:01", "c@d.co", "S1", "1", "1.50"],
+            &["1", "2026-11-20 10:00", "a@b.co", "S2", "1", "4.00"],
+            &["", "2026-11-20 10:02", "e@f.co", "S2", "0", "4.00"],
+        ],
+    );
+    let g = guess(&s);
+    let lines = g.lines.as_ref().expect("grouped");
+    assert_eq!(lines.returning, 1);
+    let text = render_mapping(&g, "offconv.toml");
+    assert!(
+        text.contains("# WARNING: 1 sampled row comes back"),
+        "{text}"
+    );
+    for needle in [
+        "order_not_contiguous",
+        "is empty in 1 of 4",
+        "not a whole number of at least 1",
+    ] {
+        assert!(
+            g.checks.iter().any(|c| c.contains(needle)),
+            "{needle}: {:?}",
+            g.checks
+        );
+    }
+    loads(&s);
+}
+
+#[test]
+fn repeated_order_ids_without_item_columns_are_not_grouped() {
+    let s = sample(
+        &["order_id", "date", "email", "sku", "total"],
+        &[
+            &["1", "2026-11-20", "a@b.co", "S1", "12.50"],
+            &["1", "2026-11-20", "a@b.co", "S2", "3.00"],
+        ],
+    );
+    let g = guess(&s);
+    assert!(g.lines.is_none());
+    assert_eq!(g.value.as_ref().unwrap().column, "total");
+    let check = g
+        .checks
+        .iter()
+        .find(|c| c.contains("order ids repeat"))
+        .expect("a check");
+    assert!(
+        check.contains("no quantity or item price column"),
+        "{check}"
+    );
+    let text = render_mapping(&g, "offconv.toml");
+    assert!(
+        !text.contains("group_by") && !text.contains("[contents]"),
+        "{text}"
+    );
+    loads(&s);
+}
+
+#[test]
+fn unique_order_ids_with_item_columns_are_not_grouped() {
+    let s = line_sample(
+        &[],
+        &[
+            &["1", "2026-11-20 10:00", "a@b.co", "S1", "1", "1.50"],
+            &["2", "2026-11-20 10:01", "c@d.co", "S1", "1", "1.50"],
+        ],
+    );
+    assert!(guess(&s).lines.is_none());
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
@@ -175,6 +410,12 @@ mod props {
                 "name",
                 "Billing Name",
                 "notes",
+                "sku",
+                "Qty",
+                "Unit Price",
+                "Item Name",
+                "brand",
+                "category",
                 "",
             ])
             .prop_map(str::to_owned),
@@ -207,6 +448,10 @@ mod props {
                 "#1001",
                 "F",
                 "1984-03-12",
+                "1",
+                "2",
+                "-1",
+                "SKU-1",
             ])
             .prop_map(str::to_owned),
             "\\PC{0,16}",

@@ -156,6 +156,11 @@ pub fn run<W: std::io::Write + Send + 'static>(
     report: ReportWriter<W>,
 ) -> anyhow::Result<(Summary, W)> {
     let started = Instant::now();
+    // Named workers, so a profile tells the CPU stage from the rest. Only
+    // the first call builds the pool; later runs reuse it.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("cpu-{i}"))
+        .build_global();
     let Job {
         inputs,
         mappers,

@@ -87,10 +87,10 @@ proptest::proptest! {
             if let Some(RawData::Events(events)) = &request.data {
                 let _ = crate::sandbox::checks::check_events(events, 1_780_000_000);
             }
-            if let Some(RawData::Text(text)) = &request.data {
-                if let Ok(RawData::Events(events)) = parse_data(text) {
-                    let _ = crate::sandbox::checks::check_events(&events, 1_780_000_000);
-                }
+            if let Some(RawData::Text(text)) = &request.data
+                && let Ok(RawData::Events(events)) = parse_data(text)
+            {
+                let _ = crate::sandbox::checks::check_events(&events, 1_780_000_000);
             }
         }
     }

@@ -38,15 +38,7 @@ impl GraphClient {
         token: SecretString,
         app_secret: Option<SecretString>,
     ) -> anyhow::Result<GraphClient> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(90))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_keepalive(Duration::from_secs(30))
-            .gzip(true)
-            .user_agent(PARTNER_AGENT)
-            .build()?;
+        let http = http_client()?;
         let appsecret_proof = app_secret.map(|secret| {
             let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
                 .expect("HMAC takes any key length");
@@ -137,8 +129,24 @@ impl GraphClient {
     }
 }
 
+/// The HTTP client every Graph call uses (uploads and the read-only calls
+/// of [`crate::account`]): rustls on ring, gzip, timeouts sized for a
+/// 1,000-event request.
+pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
+    // Installing twice is harmless; the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(90))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_keepalive(Duration::from_secs(30))
+        .gzip(true)
+        .user_agent(PARTNER_AGENT)
+        .build()
+}
+
 /// A network error in one sentence, without the URL.
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

@@ -1,0 +1,572 @@
+//! Line-item exports: one row per line item, the rows of one order next to
+//! each other. When the order id repeats and the item columns are there
+//! (item id, quantity, price of one unit), `init` writes `[event] group_by`
+//! and `[contents]`, so each order goes out once with its products instead
+//! of once per line (Meta would keep only the first line of an order id).
+//!
+//! The item columns are found by name, like the rest of `init`, and their
+//! values must read the way the upload reads them: a quantity that is not
+//! a whole number, or a price that is not an amount, rejects the order.
+
+use std::collections::BTreeMap;
+
+use super::claims::{Claim, Column};
+use super::names::{self, Role};
+use super::pct;
+use super::{LineItems, Pick};
+use crate::money;
+
+/// What a column of a line item holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ItemRole {
+    Id,
+    Quantity,
+    Price,
+    Title,
+    Brand,
+    Category,
+}
+
+impl ItemRole {
+    /// The `[contents]` key it is written under.
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemRole::Id => "id_column",
+            ItemRole::Quantity => "quantity_column",
+            ItemRole::Price => "item_price_column",
+            ItemRole::Title => "title_column",
+            ItemRole::Brand => "brand_column",
+            ItemRole::Category => "category_column",
+        }
+    }
+
+    /// In words, for the checks.
+    fn what(self) -> &'static str {
+        match self {
+            ItemRole::Id => "item id (SKU)",
+            ItemRole::Quantity => "quantity",
+            ItemRole::Price => "item price",
+            ItemRole::Title => "item name",
+            ItemRole::Brand => "brand",
+            ItemRole::Category => "category",
+        }
+    }
+}
+
+/// Spellings, folded by [`names::fold`], most specific first per role.
+const ITEM_SPELLINGS: &[(ItemRole, &[&str])] = &[
+    (
+        ItemRole::Id,
+        &[
+            "sku",
+            "itemsku",
+            "productsku",
+            "variantsku",
+            "itemid",
+            "productid",
+            "variantid",
+            "itemcode",
+            "productcode",
+            "itemno",
+            "itemnumber",
+            "productnumber",
+            "article",
+            "articleno",
+            "articlenumber",
+            "upc",
+            "barcode",
+            "ean",
+            "gtin",
+            "plu",
+        ],
+    ),
+    (
+        ItemRole::Quantity,
+        &[
+            "quantity",
+            "qty",
+            "units",
+            "quantitysold",
+            "qtysold",
+            "unitssold",
+            "quantityordered",
+            "qtyordered",
+            "count",
+        ],
+    ),
+    (
+        ItemRole::Price,
+        &[
+            "itemprice",
+            "unitprice",
+            "priceeach",
+            "priceperunit",
+            "productprice",
+            "price",
+            "saleprice",
+            "sellingprice",
+            "unitcost",
+            // May be the line's total rather than one unit's price: the
+            // values are compared with the order total when there is one.
+            "lineprice",
+        ],
+    ),
+    (
+        ItemRole::Title,
+        &[
+            "itemname",
+            "productname",
+            "variantname",
+            "lineitemname",
+            "title",
+            "itemtitle",
+            "producttitle",
+            "item",
+            "product",
+            "description",
+            "itemdescription",
+            "productdescription",
+        ],
+    ),
+    (
+        ItemRole::Brand,
+        &["brand", "brandname", "vendor", "manufacturer", "make"],
+    ),
+    (
+        ItemRole::Category,
+        &[
+            "category",
+            "categoryname",
+            "productcategory",
+            "itemcategory",
+            "producttype",
+            "itemtype",
+            "department",
+            "dept",
+        ],
+    ),
+];
+
+/// Words in front of an item field that do not change it (`Lineitem
+/// quantity`, `Item Qty`, `Product Brand`).
+const ITEM_QUALIFIERS: &[&str] = &["lineitem", "line", "item", "product", "variant"];
+
+/// The item role a column's name claims, with its rank (lower is more
+/// specific; a qualified spelling ranks after every plain one).
+pub(super) fn match_item(name: &str) -> Option<(ItemRole, usize)> {
+    let folded = names::fold(name);
+    let lookup = |s: &str| {
+        ITEM_SPELLINGS.iter().find_map(|(role, spellings)| {
+            spellings.iter().position(|n| *n == s).map(|r| (*role, r))
+        })
+    };
+    if let Some(found) = lookup(&folded) {
+        return Some(found);
+    }
+    ITEM_QUALIFIERS.iter().find_map(|q| {
+        let rest = folded.strip_prefix(q)?;
+        lookup(rest).map(|(role, rank)| (role, 100 + rank))
+    })
+}
+
+/// How the order ids of the sample follow each other.
+pub(super) struct OrderShape<'a> {
+    pub rows: usize,
+    /// Rows without an order id.
+    pub empty: usize,
+    /// Rows whose order id is the previous row's.
+    pub continuing: usize,
+    /// Rows that come back to an order after other orders' rows.
+    pub returning: usize,
+    /// The first order id that comes back.
+    pub first_returning: Option<&'a str>,
+    /// Row indexes of each order id, in sample order.
+    pub orders: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> OrderShape<'a> {
+    pub fn of(values: &[&'a str]) -> OrderShape<'a> {
+        let mut shape = OrderShape {
+            rows: values.len(),
+            empty: 0,
+            continuing: 0,
+            returning: 0,
+            first_returning: None,
+            orders: BTreeMap::new(),
+        };
+        let mut previous = "";
+        for (i, raw) in values.iter().enumerate() {
+            let v = raw.trim();
+            if v.is_empty() {
+                shape.empty += 1;
+                previous = v;
+                continue;
+            }
+            let rows = shape.orders.entry(v).or_default();
+            if v == previous {
+                shape.continuing += 1;
+            } else if !rows.is_empty() {
+                shape.returning += 1;
+                shape.first_returning.get_or_insert(v);
+            }
+            rows.push(i);
+            previous = v;
+        }
+        shape
+    }
+
+    /// The comment on `group_by`: how much of the sample is grouped.
+    pub fn why(&self) -> String {
+        let share = |n: usize| {
+            if n * 100 < self.rows {
+                format!("{n} of {}", self.rows)
+            } else {
+                pct(n, self.rows)
+            }
+        };
+        let multi = self.orders.values().filter(|r| r.len() > 1).count();
+        let orders = format!("{} orders, {multi} with several lines", self.orders.len());
+        match (self.continuing, self.returning) {
+            (c, 0) => format!(
+                "{} of sampled rows continue the previous row's order ({orders})",
+                share(c)
+            ),
+            (0, r) => format!(
+                "{} of sampled rows repeat an earlier order, none the previous row's ({orders})",
+                share(r)
+            ),
+            (c, r) => format!(
+                "{} of sampled rows continue the previous row's order, {} ({orders})",
+                share(c),
+                plural(
+                    r,
+                    "comes back to an earlier one",
+                    "come back to an earlier one"
+                )
+            ),
+        }
+    }
+
+    /// Whether the rows of each order agree on `values` (an order total
+    /// written on every line).
+    pub fn constant(&self, values: &[&str]) -> bool {
+        self.orders.values().all(|rows| {
+            let first = values.get(rows[0]).map_or("", |v| v.trim());
+            rows[1..]
+                .iter()
+                .all(|&r| values.get(r).map_or("", |v| v.trim()) == first)
+        })
+    }
+}
+
+/// A column found for an item role.
+struct Found {
+    index: usize,
+    pick: Pick,
+}
+
+/// The item columns of an export, or what is missing.
+pub(super) struct Items {
+    found: Vec<(ItemRole, Found)>,
+    /// Columns named like an item field whose values say otherwise, or
+    /// that lost to a better one, with the reason.
+    pub notes: Vec<(usize, String)>,
+}
+
+/// Finds the item columns among those not placed yet (`used`) and not
+/// claimed for something else. `Err` lists the required ones missing.
+pub(super) fn find_items(
+    columns: &[Column],
+    claims: &[Option<Claim>],
+    used: &[bool],
+    rows: usize,
+) -> Result<Items, Vec<&'static str>> {
+    let mut candidates: Vec<(ItemRole, usize, &Column)> = columns
+        .iter()
+        .filter(|c| !used[c.index] && !c.name.trim().is_empty())
+        .filter(|c| {
+            claims[c.index]
+                .as_ref()
+                .is_none_or(|claim| claim.role == Role::Value)
+        })
+        .filter_map(|c| match_item(c.name).map(|(role, rank)| (role, rank, c)))
+        .collect();
+    candidates.sort_by_key(|(_, rank, c)| (*rank, c.index));
+
+    let mut items = Items {
+        found: Vec::new(),
+        notes: Vec::new(),
+    };
+    for (role, _, col) in candidates {
+        if let Some((_, winner)) = items.found.iter().find(|(r, _)| *r == role) {
+            let reason = format!(
+                "also looks like [contents] {}, which reads \"{}\"",
+                role.key(),
+                winner.pick.column
+            );
+            items.notes.push((col.index, reason));
+            continue;
+        }
+        match check_item(role, col, rows) {
+            Ok(why) => items.found.push((
+                role,
+                Found {
+                    index: col.index,
+                    pick: Pick {
+                        column: col.name.to_owned(),
+                        why,
+                    },
+                },
+            )),
+            Err(reason) => items.notes.push((col.index, reason)),
+        }
+    }
+    let missing: Vec<&'static str> = [ItemRole::Id, ItemRole::Quantity, ItemRole::Price]
+        .into_iter()
+        .filter(|role| items.get(*role).is_none())
+        .map(ItemRole::what)
+        .collect();
+    if missing.is_empty() {
+        Ok(items)
+    } else {
+        Err(missing)
+    }
+}
+
+impl Items {
+    fn get(&self, role: ItemRole) -> Option<&Found> {
+        self.found.iter().find(|(r, _)| *r == role).map(|(_, f)| f)
+    }
+
+    /// Column indexes of every item column found.
+    pub fn indexes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.found.iter().map(|(_, f)| f.index)
+    }
+
+    /// The `[contents]` columns for the guess.
+    pub fn line_items(&self, group_by: Pick, shape: &OrderShape) -> LineItems {
+        let pick = |role| self.get(role).map(|f| f.pick.clone());
+        let required = |role| pick(role).expect("required item columns were found");
+        LineItems {
+            group_by,
+            returning: shape.returning,
+            first_returning: shape.first_returning.map(str::to_owned),
+            id: required(ItemRole::Id),
+            quantity: required(ItemRole::Quantity),
+            item_price: required(ItemRole::Price),
+            title: pick(ItemRole::Title),
+            brand: pick(ItemRole::Brand),
+            category: pick(ItemRole::Category),
+        }
+    }
+
+    /// What the sampled lines will do at upload: orders rejected for a
+    /// line without an item id, a quantity of at least 1 or a price.
+    pub fn checks(&self, columns: &[Column], rows: usize, checks: &mut Vec<String>) {
+        for role in [ItemRole::Id, ItemRole::Quantity, ItemRole::Price] {
+            let Some(found) = self.get(role) else {
+                continue;
+            };
+            let values = &columns[found.index].values;
+            let bad = values.iter().filter(|v| !line_reads(role, v)).count();
+            if bad == 0 {
+                continue;
+            }
+            let problem = match role {
+                ItemRole::Id => "is empty",
+                ItemRole::Quantity => "is not a whole number of at least 1",
+                _ => "is empty or not an amount of at least 0",
+            };
+            let hint = if role == ItemRole::Quantity {
+                " (returns or voids?)"
+            } else {
+                ""
+            };
+            checks.push(format!(
+                "[contents] {} \"{}\" {problem} in {bad} of {rows} sampled rows{hint}; such a row rejects its whole order (bad_value)",
+                role.key(),
+                found.pick.column
+            ));
+        }
+    }
+
+    /// Σ quantity × item price against the order total on each order's
+    /// rows: the comment on `value_column`, and a check when the price
+    /// column reads like line totals instead.
+    pub fn agreement(
+        &self,
+        columns: &[Column],
+        shape: &OrderShape,
+        total: &Column,
+        checks: &mut Vec<String>,
+    ) -> Option<String> {
+        let quantity = &columns[self.get(ItemRole::Quantity)?.index].values;
+        let price_col = self.get(ItemRole::Price)?;
+        let price = &columns[price_col.index].values;
+        let (mut compared, mut by_unit, mut by_line) = (0, 0, 0);
+        for rows in shape.orders.values() {
+            let Some(total) = amount(total.values[rows[0]]) else {
+                continue;
+            };
+            let mut unit_sum = 0.0;
+            let mut line_sum = 0.0;
+            let mut several = false;
+            let readable = rows.iter().all(|&r| {
+                let (Some(q), Some(p)) = (quantity[r].trim().parse::<u64>().ok(), amount(price[r]))
+                else {
+                    return false;
+                };
+                several |= q > 1;
+                unit_sum += q as f64 * p;
+                line_sum += p;
+                true
+            });
+            if !readable {
+                continue;
+            }
+            compared += 1;
+            let near = |a: f64| (a - total).abs() < 0.005;
+            if near(unit_sum) {
+                by_unit += 1;
+            } else if several && near(line_sum) {
+                by_line += 1;
+            }
+        }
+        if compared == 0 {
+            return None;
+        }
+        if by_line > by_unit {
+            checks.push(format!(
+                "[contents] item_price_column \"{}\" reads like each line's total (price × quantity) in {by_line} of {compared} sampled orders; item_price must be the price of one unit",
+                price_col.pick.column
+            ));
+        }
+        Some(format!(
+            "Σ quantity × item_price equals it in {by_unit} of {compared} sampled orders"
+        ))
+    }
+}
+
+/// `n` with the singular or plural words after it.
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Whether the upload reads one line's value for `role`.
+fn line_reads(role: ItemRole, v: &str) -> bool {
+    let v = v.trim();
+    match role {
+        ItemRole::Id => !v.is_empty(),
+        ItemRole::Quantity => v.parse::<u64>().is_ok_and(|q| q > 0),
+        ItemRole::Price => matches!(money::parse_value(v), Ok(Some(_))),
+        _ => true,
+    }
+}
+
+/// An amount as the upload reads it, as a float for comparing sums.
+fn amount(v: &str) -> Option<f64> {
+    match money::parse_value(v) {
+        Ok(Some(a)) => a.decimal.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Confirms an item name's claim against the values: the reason for the
+/// file, or the reason it was dropped.
+fn check_item(role: ItemRole, col: &Column, rows: usize) -> Result<String, String> {
+    let p = &col.profile;
+    if p.non_empty == 0 {
+        return Err("named like a line item field, but empty in the sample".into());
+    }
+    let filled = format!("{} of sampled rows have one", pct(p.non_empty, rows));
+    match role {
+        ItemRole::Id | ItemRole::Quantity | ItemRole::Price if p.non_empty * 2 < rows => {
+            Err(format!("named like the {}, but only {filled}", role.what()))
+        }
+        ItemRole::Id => Ok(format!("matched by name; {filled}")),
+        ItemRole::Quantity => {
+            let whole = col
+                .values
+                .iter()
+                .filter(|v| {
+                    let v = v.trim();
+                    !v.is_empty() && v.parse::<i64>().is_ok()
+                })
+                .count();
+            if whole * 10 >= p.non_empty * 9 {
+                Ok(format!(
+                    "matched by name; {} of sampled values are whole numbers",
+                    pct(whole, p.non_empty)
+                ))
+            } else {
+                Err(format!(
+                    "named like a quantity, but only {} of its values are whole numbers",
+                    pct(whole, p.non_empty)
+                ))
+            }
+        }
+        ItemRole::Price => {
+            let a = &p.amounts;
+            if a.parsed * 10 >= p.non_empty * 9 {
+                Ok(format!(
+                    "matched by name; {} of sampled values are amounts",
+                    pct(a.parsed, p.non_empty)
+                ))
+            } else if a.decimal_comma * 2 >= p.non_empty {
+                Err(format!(
+                    "named like an item price, but {} of its values use a decimal comma (12,50), which offconv does not read",
+                    pct(a.decimal_comma, p.non_empty)
+                ))
+            } else {
+                Err(format!(
+                    "named like an item price, but only {} of its values are amounts",
+                    pct(a.parsed, p.non_empty)
+                ))
+            }
+        }
+        ItemRole::Title | ItemRole::Brand | ItemRole::Category => Ok("matched by name".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_names() {
+        let role = |n: &str| match_item(n).map(|(r, _)| r);
+        assert_eq!(role("SKU"), Some(ItemRole::Id));
+        assert_eq!(role("Product Code"), Some(ItemRole::Id));
+        assert_eq!(role("Lineitem sku"), Some(ItemRole::Id));
+        assert_eq!(role("Qty"), Some(ItemRole::Quantity));
+        assert_eq!(role("Lineitem quantity"), Some(ItemRole::Quantity));
+        assert_eq!(role("Unit Price"), Some(ItemRole::Price));
+        assert_eq!(role("price_each"), Some(ItemRole::Price));
+        assert_eq!(role("Item Name"), Some(ItemRole::Title));
+        assert_eq!(role("Lineitem name"), Some(ItemRole::Title));
+        assert_eq!(role("Product Brand"), Some(ItemRole::Brand));
+        assert_eq!(role("Department"), Some(ItemRole::Category));
+        assert_eq!(role("Name"), None);
+        assert_eq!(role("Line Total"), None);
+        assert_eq!(role("Order Total"), None);
+        // A plain spelling beats a qualified one.
+        assert!(match_item("price").unwrap().1 < match_item("Lineitem price").unwrap().1);
+    }
+
+    #[test]
+    fn order_shapes() {
+        let s = OrderShape::of(&["A", "A", "B", "", "C", "C", "B"]);
+        assert_eq!((s.continuing, s.returning, s.empty), (2, 1, 1));
+        assert_eq!(s.first_returning, Some("B"));
+        assert_eq!(s.orders.len(), 3);
+        assert!(s.constant(&["1", "1", "2", "x", "3", "3", "2"]));
+        assert!(!s.constant(&["1", "2", "2", "x", "3", "3", "2"]));
+        let s = OrderShape::of(&["A", "B", "A", "B"]);
+        assert_eq!((s.continuing, s.returning), (0, 2));
+        assert!(s.why().contains("none the previous row's"), "{}", s.why());
+    }
+}
