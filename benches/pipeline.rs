@@ -148,7 +148,7 @@ fn dry_run_pipeline(c: &mut Criterion) {
                 inputs: vec![input],
                 batch_size: 1000,
                 stop_reading: Arc::new(AtomicBool::new(false)),
-                progress: indicatif::ProgressBar::hidden(),
+                counters: Default::default(),
                 previous: None,
             };
             let report = ReportWriter::new(std::io::sink(), vec!["bench.csv".into()]).unwrap();

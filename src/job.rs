@@ -28,6 +28,7 @@ use crate::dryrun::DryRunSink;
 use crate::event::RequestMeta;
 use crate::mapper::RowMapper;
 use crate::pipeline::{self, Job};
+use crate::progress::{Counters, Display, ProgressDisplay};
 use crate::report::ReportWriter;
 use crate::resume::{self, JobIdentity, Previous, ReportFiles};
 use crate::sandbox::{RunningSandbox, SandboxSummary};
@@ -197,6 +198,7 @@ pub struct PreparedJob {
     payloads: Option<File>,
     notes: Notes,
     progress: Option<ProgressFn>,
+    display: Display,
     interrupted: Arc<AtomicBool>,
     upload: Option<Box<Upload>>,
 }
@@ -284,12 +286,27 @@ fn open_job(spec: &JobSpec) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
         .upload_tag
         .clone()
         .unwrap_or_else(|| default_upload_tag(first, spec.now));
+    let counters = Arc::new(Counters::default());
+    // The ETA reads the share of bytes read: known for plain files only.
+    let plain_files = spec.inputs.iter().all(|i| {
+        let lower = i.to_ascii_lowercase();
+        i != "-" && !lower.ends_with(".gz") && !lower.ends_with(".zst") && !lower.ends_with(".zstd")
+    });
+    if plain_files {
+        let total: u64 = spec
+            .inputs
+            .iter()
+            .filter_map(|i| std::fs::metadata(i).ok())
+            .map(|m| m.len())
+            .sum();
+        Counters::add(&counters.bytes_total, total);
+    }
     let job = Job {
         inputs,
         mappers,
         batch_size: usize::from(spec.batch_size),
         stop_reading: Arc::clone(&spec.interrupted),
-        progress: progress_bar(spec),
+        counters,
         previous: None,
     };
     let meta = RequestMeta {
@@ -299,20 +316,19 @@ fn open_job(spec: &JobSpec) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
     Ok((job, report_path, meta))
 }
 
-fn progress_bar(spec: &JobSpec) -> indicatif::ProgressBar {
-    let terminal = matches!(spec.progress, Progress::Terminal);
-    if !terminal || spec.quiet || !std::io::stderr().is_terminal() {
-        // Hidden, but it still counts: the callback reads its position.
-        return indicatif::ProgressBar::hidden();
+/// Where the job shows progress: a status line on a terminal, a line
+/// every ten seconds in a log, nothing when quiet or when a caller (the
+/// MCP server) takes the counts itself.
+fn display(spec: &JobSpec) -> Display {
+    if spec.quiet || !matches!(spec.progress, Progress::Terminal) {
+        Display::Hidden
+    } else if std::io::stderr().is_terminal() {
+        Display::Terminal
+    } else {
+        Display::Lines {
+            every: Duration::from_secs(10),
+        }
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {human_pos} rows read ({per_sec}) {elapsed}",
-    ) {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }
 
 fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>> {
@@ -336,6 +352,7 @@ fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
         payloads,
         notes: Notes::default(),
         progress: progress_fn(spec),
+        display: display(spec),
         interrupted: Arc::clone(&spec.interrupted),
         upload: None,
     })
@@ -440,6 +457,7 @@ fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Result<PreparedJ
         },
         meta: meta.clone(),
         interrupted: Arc::clone(&spec.interrupted),
+        counters: Arc::clone(&job.counters),
     };
     Ok(PreparedJob {
         job,
@@ -449,6 +467,7 @@ fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Result<PreparedJ
         payloads,
         notes: Notes::default(),
         progress: progress_fn(spec),
+        display: display(spec),
         interrupted: Arc::clone(&spec.interrupted),
         upload: Some(Box::new(Upload {
             runtime,
@@ -472,15 +491,18 @@ impl PreparedJob {
             payloads,
             mut notes,
             progress,
+            display,
             interrupted,
             upload,
         } = self;
-        let ticker = progress.map(|f| Ticker::start(job.progress.clone(), f));
+        let shown = ProgressDisplay::start(Arc::clone(&job.counters), display, upload.is_some());
+        let ticker = progress.map(|f| Ticker::start(Arc::clone(&job.counters), f));
         let result = match upload {
             None => run_dry(job, report, payloads, meta),
             Some(upload) => run_upload(*upload, job, report, payloads, &meta, &mut notes),
         };
         drop(ticker);
+        drop(shown);
         let (mut summary, stopped, sandbox) = result?;
         summary.report = report_path.display().to_string();
         let stop = match stopped {
@@ -568,7 +590,7 @@ struct Ticker {
 }
 
 impl Ticker {
-    fn start(bar: indicatif::ProgressBar, f: ProgressFn) -> Ticker {
+    fn start(counters: Arc<Counters>, f: ProgressFn) -> Ticker {
         let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
         let thread = std::thread::Builder::new()
             .name("progress".into())
@@ -576,9 +598,9 @@ impl Ticker {
                 while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(Duration::from_millis(500))
                 {
-                    f(bar.position());
+                    f(counters.rows_read.load(Ordering::Relaxed));
                 }
-                f(bar.position());
+                f(counters.rows_read.load(Ordering::Relaxed));
             })
             .ok();
         Ticker {

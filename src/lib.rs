@@ -19,6 +19,7 @@ pub mod money;
 pub mod normalize;
 pub mod outcome;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod resume;
 pub mod sandbox;

@@ -53,7 +53,7 @@ fn run(input: Vec<u8>) -> Vec<csv::StringRecord> {
         mappers: vec![mapper],
         batch_size: 7,
         stop_reading: Arc::new(AtomicBool::new(false)),
-        progress: indicatif::ProgressBar::hidden(),
+        counters: Default::default(),
         previous: None,
     };
     let report = ReportWriter::new(Vec::new(), vec!["props.csv".into()]).unwrap();

@@ -19,6 +19,7 @@ mod reader;
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
 use crate::outcome::{Reason, Rejection, RowOutcome, Verdict};
+use crate::progress::Counters;
 use crate::report::{ReportLine, ReportWriter, Status};
 use crate::resume::Previous;
 use crate::source::Input;
@@ -122,7 +123,8 @@ pub struct Job {
     /// Set from outside (Ctrl-C) to stop reading; rows not read are not
     /// in the report.
     pub stop_reading: Arc<AtomicBool>,
-    pub progress: indicatif::ProgressBar,
+    /// Live counts for the progress display.
+    pub counters: Arc<Counters>,
     /// `--resume`: the earlier report; rows it has as `sent` are not sent
     /// again, their lines are carried over.
     pub previous: Option<Previous>,
@@ -166,23 +168,32 @@ pub fn run<W: std::io::Write + Send + 'static>(
         mappers,
         batch_size,
         stop_reading,
-        progress,
+        counters,
         mut previous,
     } = job;
     let mappers: Arc<Vec<RowMapper>> = Arc::new(mappers);
 
     let (report_tx, report_rx) = bounded::<Vec<ReportLine>>(1024);
-    let report_thread = thread::Builder::new()
-        .name("report".into())
-        .spawn(move || write_report(report, report_rx))?;
+    let report_thread = thread::Builder::new().name("report".into()).spawn({
+        let counters = Arc::clone(&counters);
+        move || write_report(report, report_rx, &counters)
+    })?;
 
     let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
     let (recycle_tx, recycle_rx) = bounded::<Vec<ByteRecord>>(8);
     let group_columns: Vec<Option<usize>> = mappers.iter().map(|m| m.plan().group_by).collect();
+    let reader_counters = Arc::clone(&counters);
     let reader = thread::Builder::new()
         .name("reader".into())
         .spawn(move || {
-            reader::read_chunks(inputs, &group_columns, chunk_tx, recycle_rx, &stop_reading)
+            reader::read_chunks(
+                inputs,
+                &group_columns,
+                chunk_tx,
+                recycle_rx,
+                &stop_reading,
+                &reader_counters,
+            )
         })?;
 
     // CPU stage: at most `in_flight` chunks between the reader and the
@@ -238,7 +249,6 @@ pub fn run<W: std::io::Write + Send + 'static>(
     let mut batcher = Batcher::new(batch_size);
     let mut ready: std::collections::BTreeMap<u64, Mapped> = Default::default();
     let mut read_error = None;
-    let mut last_tick = Instant::now();
     for marker in order_rx {
         let marker = match marker {
             Ok(m) => m,
@@ -257,6 +267,14 @@ pub fn run<W: std::io::Write + Send + 'static>(
         let _ = tokens_tx.send(());
         let _ = recycle_tx.try_send(records);
         let mut rejected = Vec::new();
+        let chunk_rows: u64 = outcomes
+            .iter()
+            .map(|o| match &o.verdict {
+                Verdict::Valid(ev) => u64::from(ev.rows.max(1)),
+                Verdict::Rejected { .. } => 1,
+            })
+            .sum();
+        Counters::add(&counters.rows_read, chunk_rows);
         for outcome in outcomes {
             let rows = match &outcome.verdict {
                 Verdict::Valid(ev) => ev.rows.max(1),
@@ -319,10 +337,6 @@ pub fn run<W: std::io::Write + Send + 'static>(
         if !rejected.is_empty() {
             report_tx.send(rejected)?;
         }
-        if last_tick.elapsed() > Duration::from_millis(100) {
-            progress.set_position(summary.rows);
-            last_tick = Instant::now();
-        }
     }
     if let Some(batch) = batcher.flush() {
         sink.send(batch)?;
@@ -334,8 +348,6 @@ pub fn run<W: std::io::Write + Send + 'static>(
     let (counts, out) = report_thread
         .join()
         .map_err(|_| anyhow::anyhow!("the report thread panicked"))??;
-    progress.set_position(summary.rows);
-    progress.finish_and_clear();
 
     summary.valid = counts.valid;
     summary.sent = counts.sent;
@@ -463,6 +475,7 @@ struct Counts {
 fn write_report<W: std::io::Write>(
     mut report: ReportWriter<W>,
     rx: Receiver<Vec<ReportLine>>,
+    counters: &Counters,
 ) -> anyhow::Result<(Counts, W)> {
     let mut tally = Summary::default();
     let mut last_sync = Instant::now();
@@ -481,8 +494,15 @@ fn write_report<W: std::io::Write>(
             }
             Err(crossbeam_channel::TryRecvError::Disconnected) => break,
         };
+        Counters::add(&counters.rows_done, lines.len() as u64);
         for line in lines {
             tally.count(line.status, line.reason);
+            match line.status {
+                Status::Sent => Counters::add(&counters.sent, 1),
+                Status::Rejected => Counters::add(&counters.rejected, 1),
+                Status::Failed => Counters::add(&counters.failed, 1),
+                Status::Valid => {}
+            }
             report.add(line)?;
         }
         if last_sync.elapsed() > Duration::from_secs(2) {

@@ -19,6 +19,7 @@ use csv::ByteRecord;
 
 use super::{CHUNK_ROWS, Chunk, ReadError};
 use crate::mapper::group_key;
+use crate::progress::Counters;
 use crate::source::Input;
 
 /// A fixed hasher: the same key gives the same hash in every run.
@@ -86,7 +87,10 @@ pub(super) fn read_chunks(
     tx: Sender<Result<Chunk, ReadError>>,
     recycled: Receiver<Vec<ByteRecord>>,
     stop: &AtomicBool,
+    counters: &Counters,
 ) {
+    // Bytes of the files before the current one, for the ETA.
+    let mut bytes_before = 0u64;
     let mut seq = 0u64;
     let mut chunk_seq = 0u64;
     let mut orders = Orders::default();
@@ -166,6 +170,10 @@ pub(super) fn read_chunks(
                 chunk_seq += 1;
                 seq += n;
                 row += n;
+                counters.bytes_read.store(
+                    bytes_before + input.reader.position().byte(),
+                    Ordering::Relaxed,
+                );
                 if tx.send(Ok(chunk)).is_err() {
                     return;
                 }
@@ -180,5 +188,6 @@ pub(super) fn read_chunks(
         }
         // An order does not continue into the next file.
         orders.close();
+        bytes_before += input.reader.position().byte();
     }
 }

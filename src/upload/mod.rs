@@ -22,6 +22,7 @@ use tokio::sync::Semaphore;
 use crate::event::RequestMeta;
 use crate::outcome::Reason;
 use crate::pipeline::{Batch, BatchEvent, Ending, ReportTx, Sink, SinkTotals};
+use crate::progress::Counters;
 use crate::report::{Status, no_detail};
 use client::GraphClient;
 use limits::{Pause, RateCap};
@@ -35,6 +36,8 @@ pub struct UploadSettings {
     pub meta: RequestMeta,
     /// Set on Ctrl-C: batches not yet sent end `failed` (interrupted).
     pub interrupted: Arc<AtomicBool>,
+    /// Requests in flight and retries, for the progress display.
+    pub counters: Arc<Counters>,
 }
 
 /// Why the run stopped early, for the summary and the exit code.
@@ -55,6 +58,7 @@ struct Shared {
     payloads: Option<Mutex<BufWriter<File>>>,
     stopped: AtomicBool,
     interrupted: Arc<AtomicBool>,
+    counters: Arc<Counters>,
     stop_reason: Arc<Mutex<Option<StopReason>>>,
     requests: AtomicU64,
     retries: AtomicU64,
@@ -95,6 +99,7 @@ impl UploadSink {
                 payloads: payloads.map(|f| Mutex::new(BufWriter::with_capacity(1 << 20, f))),
                 stopped: AtomicBool::new(false),
                 interrupted: settings.interrupted,
+                counters: settings.counters,
                 stop_reason: Arc::new(Mutex::new(None)),
                 requests: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
@@ -270,7 +275,9 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
         shared.pause.wait().await;
         part.attempts += 1;
         shared.requests.fetch_add(1, Ordering::Relaxed);
+        shared.counters.in_flight.fetch_add(1, Ordering::Relaxed);
         let answer = shared.client.post_events(&body).await;
+        shared.counters.in_flight.fetch_sub(1, Ordering::Relaxed);
         if let Some(wait) = answer.usage.self_imposed_pause() {
             shared.pause.extend(wait);
         }
@@ -377,6 +384,7 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
         }
         retries += 1;
         shared.retries.fetch_add(1, Ordering::Relaxed);
+        Counters::add(&shared.counters.retries, 1);
     }
 }
 
