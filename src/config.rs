@@ -18,7 +18,9 @@ use crate::suggest::closest;
 /// A mapping file that could not be used. Always names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read mapping file {path}: {source}")]
+    #[error(
+        "cannot read mapping file {path}: {source}; give --mapping FILE, or run `offconv init EXPORT.csv` to write one"
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -189,7 +191,13 @@ impl Mapping {
             path: path.to_owned(),
             message,
         };
-        let raw: RawMapping = toml::from_str(text).map_err(|e| invalid(explain_toml_error(&e)))?;
+        if text.trim().is_empty() {
+            return Err(invalid(
+                "the file is empty; `offconv init EXPORT.csv` writes a mapping from the export's header".into(),
+            ));
+        }
+        let raw: RawMapping =
+            toml::from_str(text).map_err(|e| invalid(explain_toml_error(&e, text)))?;
 
         let delimiter = match raw.csv.delimiter.as_deref() {
             None => None,
@@ -573,7 +581,7 @@ impl Plan {
 
 /// Turns toml/serde's message into one that names the key and, for an
 /// unknown key, the closest known one.
-fn explain_toml_error(err: &toml::de::Error) -> String {
+fn explain_toml_error(err: &toml::de::Error, text: &str) -> String {
     let message = err.message().trim().to_owned();
     let mut out = message.clone();
     // serde: "unknown field `nmae`, expected one of `name`, `name_column`"
@@ -588,8 +596,15 @@ fn explain_toml_error(err: &toml::de::Error) -> String {
             out = format!("unknown key `{unknown}`{expected}");
         }
     }
+    if message.contains("did not match any variant of untagged enum Columns") {
+        out = "a [user_data] key takes a column name or a list of column names, such as em = \"email\" or em = [\"email\", \"alt_email\"]".to_owned();
+    }
     if let Some(span) = err.span() {
-        out = format!("{out} (at byte {})", span.start);
+        let start = span.start.min(text.len());
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[..start].rfind('\n').map_or(start, |nl| start - nl - 1) + 1;
+        let shown = text.lines().nth(line - 1).unwrap_or("").trim();
+        out = format!("{out}\n  at line {line}, column {column}: {shown}");
     }
     out
 }

@@ -340,6 +340,15 @@ fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>> {
 
 fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
     let (job, report_path, meta) = open_job(spec)?;
+    // An upload's report is the journal `--resume` reads: a dry run at the
+    // default path must not wipe it.
+    let journal = ReportFiles::new(&report_path);
+    if report_path.exists() && journal.job.exists() && !spec.force {
+        anyhow::bail!(
+            "{} is the report of an upload (a resume reads it); give the dry run another --report",
+            report_path.display()
+        );
+    }
     let files = job.inputs.iter().map(|i| i.name.clone()).collect();
     let report = ReportWriter::create(&report_path, files)
         .with_context(|| format!("cannot write the report {}", report_path.display()))?;

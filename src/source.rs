@@ -17,8 +17,20 @@ pub enum InputError {
     Empty { name: String },
     #[error("{name}: the header line is not valid CSV: {message}")]
     BadHeader { name: String, message: String },
-    #[error("stdin (-) is given more than once")]
+    #[error(
+        "stdin (-) is given more than once: stdin can be read once; give the other inputs as files"
+    )]
     StdinTwice,
+    #[error("{name} is a directory: give the export files in it, such as {name}/*.csv")]
+    Directory { name: String },
+    #[error(
+        "{name} is not {format} data, though its name ends in {ending}: recompress it, or rename it without {ending}"
+    )]
+    NotCompressed {
+        name: String,
+        format: &'static str,
+        ending: &'static str,
+    },
 }
 
 /// The candidates for delimiter detection, most common first (wins ties).
@@ -66,6 +78,9 @@ pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
     let (raw, path): (Box<dyn Read + Send>, Option<PathBuf>) = if spec == "-" {
         (Box::new(io::stdin()), None)
     } else {
+        if std::fs::metadata(spec).is_ok_and(|m| m.is_dir()) {
+            return Err(InputError::Directory { name });
+        }
         let file = File::open(spec).map_err(|source| InputError::Open {
             name: name.clone(),
             source,
@@ -87,7 +102,35 @@ pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
     } else {
         raw
     };
-    from_reader(name, path, decoded, delimiter)
+    let compression = if lower.ends_with(".gz") {
+        Some(("gzip", ".gz"))
+    } else if lower.ends_with(".zst") || lower.ends_with(".zstd") {
+        Some(("zstd", ".zst"))
+    } else {
+        None
+    };
+    match from_reader(name.clone(), path, decoded, delimiter) {
+        // A decoder that fails on the first bytes: the file is not what its
+        // name says.
+        Err(InputError::Read { source, .. })
+            if compression.is_some()
+                && matches!(
+                    source.kind(),
+                    io::ErrorKind::InvalidInput
+                        | io::ErrorKind::InvalidData
+                        | io::ErrorKind::UnexpectedEof
+                        | io::ErrorKind::Other
+                ) =>
+        {
+            let (format, ending) = compression.expect("checked");
+            Err(InputError::NotCompressed {
+                name,
+                format,
+                ending,
+            })
+        }
+        other => other,
+    }
 }
 
 /// Builds an [`Input`] over any byte stream (tests use this directly).

@@ -368,4 +368,26 @@ fn sandbox_flag_runs_the_whole_job_in_process() {
     assert!(report.iter().all(|r| r.status == "sent"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("1000 events accepted"), "{stderr}");
+
+    // A dry run does not wipe the upload's report (the resume journal).
+    let out = run_expect(
+        &mut t.cmd(&[
+            "validate",
+            &fixture("store_sales.csv"),
+            "--mapping",
+            &fixture("store_sales.toml"),
+            "--now",
+            NOW,
+            "--report",
+            "r.csv",
+        ]),
+        2,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another --report"));
+    assert_eq!(read_report(&t.path("r.csv")).len(), 1000);
+    assert!(
+        read_report(&t.path("r.csv"))
+            .iter()
+            .all(|r| r.status == "sent")
+    );
 }
