@@ -22,9 +22,20 @@ const ISO_4217: &[&str] = &[
     "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
 ];
 
-/// Whether `code` (upper case) is an active ISO 4217 currency.
+/// Whether `code` (upper case) is an active ISO 4217 currency. Runs for
+/// every row: the codes are compared as integers, not strings.
 pub fn is_currency(code: &str) -> bool {
-    ISO_4217.binary_search(&code).is_ok()
+    static CODES: std::sync::LazyLock<Vec<u32>> =
+        std::sync::LazyLock::new(|| ISO_4217.iter().filter_map(|c| packed(c)).collect());
+    packed(code).is_some_and(|key| CODES.binary_search(&key).is_ok())
+}
+
+/// Three ASCII bytes as one integer, preserving their order.
+fn packed(code: &str) -> Option<u32> {
+    match code.as_bytes() {
+        &[a, b, c] => Some(u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c)),
+        _ => None,
+    }
 }
 
 /// A value that could not be read.
@@ -81,10 +92,13 @@ pub fn parse_value(raw: &str) -> Result<Option<Amount<'_>>, ValueError> {
         negative = true;
         s = &s[1..s.len() - 1];
     }
-    for symbol in ["$", "€", "£", "¥", "₹", "R$", "C$", "A$", "US$"] {
-        if let Some(rest) = s.strip_prefix(symbol) {
-            s = rest.trim_start();
-            break;
+    // Most values start with a digit: skip the symbol search for them.
+    if !s.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        for symbol in ["$", "€", "£", "¥", "₹", "R$", "C$", "A$", "US$"] {
+            if let Some(rest) = s.strip_prefix(symbol) {
+                s = rest.trim_start();
+                break;
+            }
         }
     }
     if let Some(rest) = s.strip_prefix('-') {

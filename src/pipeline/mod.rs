@@ -61,13 +61,21 @@ impl BatchEvent {
             (Some(note), true) => Arc::clone(note),
             _ => Arc::clone(end.detail),
         };
-        for r in 0..u64::from(self.rows.max(1)) {
+        let rows = u64::from(self.rows.max(1));
+        let mut event_id = Some(self.event_id);
+        for r in 0..rows {
+            // The last line takes the id; the others (an order's) copy it.
+            let id = if r + 1 == rows {
+                event_id.take()
+            } else {
+                event_id.clone()
+            };
             out.push(ReportLine {
                 seq: self.seq + r,
                 file: self.file,
                 row: self.row + r,
                 status: end.status,
-                event_id: Some(self.event_id.clone()),
+                event_id: id,
                 batch: Some(end.batch),
                 attempts: end.attempts,
                 reason: end.reason,
