@@ -6,6 +6,7 @@
 #   bash benches/validate.sh                 # 1,000,000 and 10,000,000 rows
 #   SIZES="1000000 5000000" RUNS=5 bash benches/validate.sh
 #   MAPPING=/path/to/other.toml bash benches/validate.sh
+#   LINE_ITEMS=1 MAPPING=benches/line_items_bench.toml SIZES=1000000 bash benches/validate.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
