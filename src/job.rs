@@ -29,7 +29,7 @@ use crate::event::RequestMeta;
 use crate::mapper::RowMapper;
 use crate::pipeline::{self, Job};
 use crate::progress::{Counters, Display, ProgressDisplay};
-use crate::report::ReportWriter;
+use crate::report::{ReportWriter, ahead_path};
 use crate::resume::{self, JobIdentity, Previous, ReportFiles};
 use crate::sandbox::{RunningSandbox, SandboxSummary};
 use crate::source;
@@ -452,7 +452,7 @@ fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Result<PreparedJ
     } else {
         &report_files.report
     };
-    let report = ReportWriter::create(write_to, files)
+    let report = ReportWriter::create_journal(write_to, files)
         .with_context(|| format!("cannot write the report {}", write_to.display()))?;
     let payloads = open_payloads(spec.payloads.as_deref())?;
 
@@ -579,6 +579,8 @@ fn run_upload(
         std::fs::rename(&files.tmp, &files.report)
             .with_context(|| format!("cannot move the new report over {}", files.report.display()))
             .map_err(JobError::Run)?;
+        // The earlier run's confirmations are all in the new report now.
+        let _ = std::fs::remove_file(ahead_path(&files.report));
     }
     summary.upload_tag = Some(meta.upload_tag.clone());
     let seen = sandbox.map(|s| runtime.handle().block_on(s.shutdown()));
@@ -661,6 +663,7 @@ fn previous_report(
             );
         }
         let _ = std::fs::remove_file(&files.tmp);
+        let _ = std::fs::remove_file(ahead_path(&files.tmp));
         return Ok(None);
     }
     if !exists {
@@ -694,8 +697,15 @@ fn previous_report(
             std::fs::rename(&files.tmp, &files.report)?;
         }
     }
-    let previous = Previous::open(&files.report, names)
+    let mut previous = Previous::open(&files.report, names)
         .with_context(|| format!("cannot read {report} to resume"))?;
+    // Rows confirmed while an earlier batch was still retrying wait in the
+    // `.ahead` sidecars of the report and of an interrupted resume.
+    for path in [ahead_path(&files.report), ahead_path(&files.tmp)] {
+        previous
+            .load_ahead(&path)
+            .with_context(|| format!("cannot read {} to resume", path.display()))?;
+    }
     Ok(Some(previous))
 }
 

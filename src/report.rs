@@ -77,6 +77,57 @@ pub struct ReportWriter<W: Write> {
     itoa: itoa::Buffer,
     /// A second handle on the report file, to fsync it.
     sync_file: Option<std::fs::File>,
+    ahead: Option<Ahead>,
+}
+
+/// The journal of confirmations the report cannot hold yet: a `sent` line
+/// that waits in the reorder buffer (an earlier batch is still retrying)
+/// is appended here at once, so a kill loses no confirmed row. Emptied
+/// whenever the report catches up, deleted when the report is complete;
+/// `--resume` reads it beside the report (`<report>.ahead`).
+struct Ahead {
+    path: std::path::PathBuf,
+    out: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    file: std::fs::File,
+    dirty: bool,
+}
+
+impl Ahead {
+    fn create(path: std::path::PathBuf) -> std::io::Result<Ahead> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&path)?;
+        let handle = file.try_clone()?;
+        Ok(Ahead {
+            path,
+            out: csv::WriterBuilder::new()
+                .from_writer(std::io::BufWriter::with_capacity(1 << 16, file)),
+            file: handle,
+            dirty: false,
+        })
+    }
+
+    /// Everything in it is in the report now.
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.out.flush()?;
+        self.file.set_len(0)?;
+        use std::io::Seek as _;
+        self.out
+            .get_ref()
+            .get_ref()
+            .seek(std::io::SeekFrom::Start(0))?;
+        self.dirty = false;
+        Ok(())
+    }
+}
+
+/// The sidecar of a report: `report.csv.ahead`.
+pub fn ahead_path(report: &Path) -> std::path::PathBuf {
+    let mut s = report.as_os_str().to_owned();
+    s.push(".ahead");
+    std::path::PathBuf::from(s)
 }
 
 impl ReportWriter<std::io::BufWriter<std::fs::File>> {
@@ -87,6 +138,15 @@ impl ReportWriter<std::io::BufWriter<std::fs::File>> {
         let mut writer =
             ReportWriter::new(std::io::BufWriter::with_capacity(1 << 16, file), files)?;
         writer.sync_file = Some(sync_file);
+        Ok(writer)
+    }
+
+    /// [`ReportWriter::create`] for an upload, whose report is also the
+    /// resume journal: confirmations that arrive out of order go to the
+    /// `.ahead` sidecar at once.
+    pub fn create_journal(path: &Path, files: Vec<String>) -> std::io::Result<Self> {
+        let mut writer = ReportWriter::create(path, files)?;
+        writer.ahead = Some(Ahead::create(ahead_path(path))?);
         Ok(writer)
     }
 }
@@ -102,6 +162,7 @@ impl<W: Write> ReportWriter<W> {
             pending: BTreeMap::new(),
             itoa: itoa::Buffer::new(),
             sync_file: None,
+            ahead: None,
         })
     }
 
@@ -118,7 +179,21 @@ impl<W: Write> ReportWriter<W> {
                 self.write(&line)?;
                 self.next_seq += 1;
             }
+            if self.pending.is_empty()
+                && let Some(ahead) = self.ahead.as_mut().filter(|a| a.dirty)
+            {
+                // The report holds these now; flushed first, so that at
+                // every moment one of the two files has each line.
+                self.out.flush()?;
+                ahead.clear()?;
+            }
         } else {
+            if line.status == Status::Sent
+                && let Some(ahead) = self.ahead.as_mut()
+            {
+                write_line(&mut ahead.out, &self.files, &mut self.itoa, &line)?;
+                ahead.dirty = true;
+            }
             self.pending.insert(line.seq, line);
         }
         Ok(())
@@ -135,39 +210,23 @@ impl<W: Write> ReportWriter<W> {
     }
 
     fn write(&mut self, line: &ReportLine) -> std::io::Result<()> {
-        let file = self
-            .files
-            .get(line.file as usize)
-            .map_or("", String::as_str);
-        let out = &mut self.out;
-        out.write_field(file)?;
-        out.write_field(self.itoa.format(line.row))?;
-        out.write_field(line.status.as_str())?;
-        out.write_field(line.event_id.as_deref().unwrap_or(""))?;
-        match line.batch {
-            Some(b) => out.write_field(self.itoa.format(b))?,
-            None => out.write_field("")?,
-        }
-        if line.attempts > 0 {
-            out.write_field(self.itoa.format(line.attempts))?;
-        } else {
-            out.write_field("")?;
-        }
-        out.write_field(line.reason.map_or("", Reason::code))?;
-        out.write_field(&*line.detail)?;
-        out.write_field(line.fbtrace_id.as_deref().unwrap_or(""))?;
-        out.write_record(None::<&[u8]>)?;
-        Ok(())
+        write_line(&mut self.out, &self.files, &mut self.itoa, line)
     }
 
     /// Flushes what has been written to the OS.
     pub fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(ahead) = &mut self.ahead {
+            ahead.out.flush()?;
+        }
         self.out.flush()
     }
 
     /// Flushes and syncs what has been written to disk.
     pub fn sync(&mut self) -> std::io::Result<()> {
-        self.out.flush()?;
+        self.flush()?;
+        if let Some(ahead) = &self.ahead {
+            ahead.file.sync_data()?;
+        }
         match &self.sync_file {
             Some(f) => f.sync_data(),
             None => Ok(()),
@@ -182,10 +241,43 @@ impl<W: Write> ReportWriter<W> {
             self.write(&line)?;
         }
         self.sync()?;
+        if let Some(ahead) = self.ahead.take() {
+            // The report is complete: nothing is ahead of it any more.
+            drop(ahead.out);
+            std::fs::remove_file(&ahead.path)?;
+        }
         self.out
             .into_inner()
             .map_err(|e| std::io::Error::other(e.to_string()))
     }
+}
+
+/// One report line in the report's format.
+fn write_line<W: Write>(
+    out: &mut csv::Writer<W>,
+    files: &[String],
+    itoa: &mut itoa::Buffer,
+    line: &ReportLine,
+) -> std::io::Result<()> {
+    let file = files.get(line.file as usize).map_or("", String::as_str);
+    out.write_field(file)?;
+    out.write_field(itoa.format(line.row))?;
+    out.write_field(line.status.as_str())?;
+    out.write_field(line.event_id.as_deref().unwrap_or(""))?;
+    match line.batch {
+        Some(b) => out.write_field(itoa.format(b))?,
+        None => out.write_field("")?,
+    }
+    if line.attempts > 0 {
+        out.write_field(itoa.format(line.attempts))?;
+    } else {
+        out.write_field("")?;
+    }
+    out.write_field(line.reason.map_or("", Reason::code))?;
+    out.write_field(&*line.detail)?;
+    out.write_field(line.fbtrace_id.as_deref().unwrap_or(""))?;
+    out.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -193,6 +193,9 @@ pub struct Previous {
     reader: csv::Reader<File>,
     files: HashMap<String, u32>,
     next: Option<PreviousLine>,
+    /// `sent` lines from `.ahead` sidecars: confirmations that were not in
+    /// the report yet when the run stopped.
+    ahead: HashMap<(u32, u64), PreviousLine>,
     /// Lines that could not be read (a torn last line after a kill).
     pub unreadable: u64,
 }
@@ -221,10 +224,41 @@ impl Previous {
                 .map(|(i, f)| (f.clone(), i as u32))
                 .collect(),
             next: None,
+            ahead: HashMap::new(),
             unreadable: 0,
         };
         previous.advance();
         Ok(previous)
+    }
+
+    /// Adds the `sent` lines of a `.ahead` sidecar (no header; a torn last
+    /// line is skipped). A missing file is fine.
+    pub fn load_ahead(&mut self, path: &Path) -> std::io::Result<()> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(file);
+        for record in reader.records() {
+            let Ok(record) = record else {
+                self.unreadable += 1;
+                continue;
+            };
+            let file = record.get(0).and_then(|f| self.files.get(f)).copied();
+            let row = record.get(1).and_then(|r| r.parse().ok());
+            match (file, row, record.len()) {
+                (Some(file), Some(row), 9) if record.get(2) == Some(Status::Sent.as_str()) => {
+                    self.ahead
+                        .insert((file, row), PreviousLine { file, row, record });
+                }
+                _ => self.unreadable += 1,
+            }
+        }
+        Ok(())
     }
 
     fn advance(&mut self) {
@@ -259,6 +293,17 @@ impl Previous {
     /// The earlier line of (`file`, `row`), if the earlier report has one.
     /// Calls must come in input order.
     pub fn take(&mut self, file: u32, row: u64) -> Option<PreviousLine> {
+        let ordered = self.take_ordered(file, row);
+        if ordered
+            .as_ref()
+            .is_some_and(|l| l.status() == Status::Sent.as_str())
+        {
+            return ordered;
+        }
+        self.ahead.remove(&(file, row)).or(ordered)
+    }
+
+    fn take_ordered(&mut self, file: u32, row: u64) -> Option<PreviousLine> {
         while let Some(next) = &self.next {
             match (next.file, next.row).cmp(&(file, row)) {
                 std::cmp::Ordering::Less => self.advance(),

@@ -165,6 +165,10 @@ fn check_complete(t: &TestDir, n: usize) -> usize {
         assert_eq!(r.event_id, format!("R{i:06}"));
     }
     assert!(!t.path("report.csv.tmp").exists());
+    assert!(
+        !t.path("report.csv.ahead").exists(),
+        "the sidecar goes once the report is complete"
+    );
     let record: Vec<serde_json::Value> = t
         .read("record.ndjson")
         .lines()
@@ -225,6 +229,9 @@ fn sigkill_anywhere_then_resume_loses_nothing() {
         let summary = sandbox.stop();
         let twice = check_complete(&t, n);
         assert_eq!(summary["duplicates"].as_u64().unwrap() as usize, twice);
+        // Only what was in flight at the kill goes twice: at most
+        // `--concurrency` (4) requests of 1,000 events.
+        assert!(twice <= 4 * 1000, "{twice} events delivered twice");
         eprintln!(
             "kill after {after_lines} report lines: {twice} events delivered twice, {runs} resume run(s)"
         );

@@ -99,6 +99,14 @@ pub fn classify(
                 wait,
             },
             Some(c) if is_auth_code(c) => Verdict::Auth { code: c, message },
+            // "Object with ID does not exist, cannot be loaded due to
+            // missing permissions": the dataset, not an event, is wrong.
+            // Splitting the batch could not help; stop as for a token error.
+            Some(100)
+                if err.get("error_subcode").and_then(serde_json::Value::as_i64) == Some(33) =>
+            {
+                Verdict::Auth { code: 100, message }
+            }
             Some(100) => Verdict::Invalid {
                 index: event_index(&message),
                 message,
