@@ -5,61 +5,22 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use util::*;
 
 /// A token that must never be printed.
 const TOKEN: &str = "tok-SECRET-check-0123456789";
 
-/// A sandbox child process and its address.
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Sandbox {
-    fn start(t: &TestDir, extra: &[&str]) -> Sandbox {
-        let mut cmd = t.cmd(&["sandbox", "--listen", "127.0.0.1:0", "--now", NOW]);
-        cmd.args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = cmd.spawn().expect("start the sandbox");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().expect("stdout"))
-            .read_line(&mut line)
-            .expect("first line");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Sandbox { child, url }
-    }
-
-    /// Stops it with SIGINT; returns its summary line.
-    fn stop(mut self) -> serde_json::Value {
-        let pid = self.child.id().to_string();
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("kill");
-        let mut rest = String::new();
-        self.child
-            .stdout
-            .take()
-            .expect("stdout")
-            .read_to_string(&mut rest)
-            .expect("read the summary");
-        self.child.wait().expect("wait");
-        let last = rest.lines().last().expect("a summary line");
-        serde_json::from_str(last).expect("summary is JSON")
-    }
+/// A sandbox on the fixtures' clock.
+fn sandbox(t: &TestDir, extra: &[&str]) -> SandboxProcess {
+    let mut args = vec!["--now", NOW];
+    args.extend_from_slice(extra);
+    SandboxProcess::start(t, &args)
 }
 
 /// `offconv ARGS --api-base SANDBOX` with `token` in META_ACCESS_TOKEN.
-fn offconv(t: &TestDir, sandbox: &Sandbox, args: &[&str], token: &str, code: i32) -> Output {
+fn offconv(t: &TestDir, sandbox: &SandboxProcess, args: &[&str], token: &str, code: i32) -> Output {
     let mut cmd = t.cmd(args);
     cmd.args(["--api-base", &sandbox.url])
         .env("META_ACCESS_TOKEN", token);
@@ -85,7 +46,7 @@ fn stderr(out: &Output) -> String {
 
 /// The sandbox's address and the trace id of each answer vary; the rest
 /// of the text is what the snapshot is about.
-fn stable(text: &str, sandbox: &Sandbox) -> String {
+fn stable(text: &str, sandbox: &SandboxProcess) -> String {
     let text = text.replace(&sandbox.url, "http://[SANDBOX]");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
@@ -105,7 +66,7 @@ fn stable(text: &str, sandbox: &Sandbox) -> String {
 #[test]
 fn check_reachable_consolidated_dataset() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     let out = offconv(
         &t,
         &sandbox,
@@ -125,7 +86,7 @@ fn check_reachable_consolidated_dataset() {
 #[test]
 fn check_legacy_event_set_is_not_consolidated() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     // The dataset id from the environment, as a nightly job sets it.
     let mut cmd = t.cmd(&["check", "--api-base", &sandbox.url]);
     cmd.env("META_DATASET_ID", "3456789012345678")
@@ -142,7 +103,7 @@ fn check_legacy_event_set_is_not_consolidated() {
 fn check_token_from_file() {
     let t = TestDir::new();
     t.write("token.txt", format!("{TOKEN}\n"));
-    let sandbox = Sandbox::start(&t, &["--token", TOKEN]);
+    let sandbox = sandbox(&t, &["--token", TOKEN]);
     let mut cmd = t.cmd(&[
         "check",
         "--dataset",
@@ -161,7 +122,7 @@ fn check_token_from_file() {
 #[test]
 fn check_refused_token_exits_2_with_advice() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &["--token", "right"]);
+    let sandbox = sandbox(&t, &["--token", "right"]);
     let out = offconv(
         &t,
         &sandbox,
@@ -183,7 +144,7 @@ fn check_refused_token_exits_2_with_advice() {
 #[test]
 fn check_expired_token() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &["--expire-token-after", "0"]);
+    let sandbox = sandbox(&t, &["--expire-token-after", "0"]);
     let out = offconv(
         &t,
         &sandbox,
@@ -211,7 +172,7 @@ fn check_without_token_or_dataset() {
 #[test]
 fn check_names_a_malformed_id_without_asking() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     let out = offconv(&t, &sandbox, &["check", "--dataset", "act_12/x"], TOKEN, 2);
     insta::assert_snapshot!("check_bad_id", stderr(&out));
     assert_eq!(sandbox.stop()["requests"], 0);
@@ -251,7 +212,7 @@ fn check_in_process_sandbox() {
 #[test]
 fn check_debug_log_goes_to_stderr_without_the_token() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     let out = offconv(
         &t,
         &sandbox,
@@ -277,7 +238,7 @@ fn check_debug_log_goes_to_stderr_without_the_token() {
 #[test]
 fn datasets_table() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     let out = offconv(
         &t,
         &sandbox,
@@ -292,7 +253,7 @@ fn datasets_table() {
 #[test]
 fn datasets_json_parses() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     // The bare number works as well as act_1234.
     let out = offconv(
         &t,
@@ -321,7 +282,7 @@ fn datasets_json_parses() {
 #[test]
 fn datasets_refused_token() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &["--token", "right"]);
+    let sandbox = sandbox(&t, &["--token", "right"]);
     let out = offconv(
         &t,
         &sandbox,

@@ -30,64 +30,11 @@ const TOOLS: [&str; 5] = [
     "validate_export",
 ];
 
-/// A sandbox child process that takes only [`TOKEN`].
-struct Sandbox {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Sandbox {
-    fn start(t: &TestDir, extra: &[&str]) -> Sandbox {
-        let mut cmd = t.cmd(&[
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--record",
-            "record.ndjson",
-            "--token",
-            TOKEN,
-            "--now",
-            NOW,
-        ]);
-        cmd.args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = cmd.spawn().expect("start the sandbox");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .expect("first line");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Sandbox { child, addr }
-    }
-
-    /// Stops it with SIGINT (which flushes the record); returns its summary.
-    fn stop(mut self) -> Value {
-        Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        let mut rest = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut rest)
-            .unwrap();
-        self.child.wait().unwrap();
-        serde_json::from_str(rest.lines().last().expect("a summary line")).unwrap()
-    }
+/// A recording sandbox that takes only [`TOKEN`].
+fn sandbox(t: &TestDir, extra: &[&str]) -> SandboxProcess {
+    let mut args = vec!["--record", "record.ndjson", "--token", TOKEN, "--now", NOW];
+    args.extend_from_slice(extra);
+    SandboxProcess::start(t, &args)
 }
 
 /// One HTTP request as it reached the proxy.
@@ -454,7 +401,7 @@ fn lists_five_tools_with_schemas_and_truthful_annotations() {
 #[test]
 fn every_tool_against_the_sandbox_and_the_token_stays_secret() {
     let t = TestDir::new();
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     let proxy = CaptureProxy::start(&sandbox.addr);
     let mut mcp = Mcp::start(&t, &["--api-base", &proxy.url], Some(TOKEN));
 
@@ -780,7 +727,7 @@ fn sigint_stops_an_upload_cleanly_and_a_resume_finishes_it() {
         )
         .display()
         .to_string();
-    let sandbox = Sandbox::start(&t, &["--latency-ms", "500"]);
+    let sandbox = sandbox(&t, &["--latency-ms", "500"]);
     let api_base = format!("http://{}", sandbox.addr);
     let arguments = json!({
         "csv_path": csv_path,

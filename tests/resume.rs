@@ -5,8 +5,7 @@
 mod util;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use util::*;
@@ -35,43 +34,11 @@ fn write_sales(t: &TestDir, n: usize) -> String {
     t.write("sales.csv", s).display().to_string()
 }
 
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Sandbox {
-    fn start(t: &TestDir, extra: &[&str]) -> Sandbox {
-        let mut cmd = t.cmd(&["sandbox", "--record", "record.ndjson", "--now", NOW]);
-        cmd.args(extra).stdout(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .to_owned();
-        Sandbox { child, url }
-    }
-
-    fn stop(mut self) -> serde_json::Value {
-        Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        let mut rest = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut rest)
-            .unwrap();
-        self.child.wait().unwrap();
-        serde_json::from_str(rest.lines().last().unwrap()).unwrap()
-    }
+/// A recording sandbox on the fixtures' clock.
+fn sandbox(t: &TestDir, extra: &[&str]) -> SandboxProcess {
+    let mut args = vec!["--record", "record.ndjson", "--now", NOW];
+    args.extend_from_slice(extra);
+    SandboxProcess::start(t, &args)
 }
 
 fn upload_cmd(t: &TestDir, url: &str, input: &str, extra: &[&str]) -> Command {
@@ -200,7 +167,7 @@ fn sigkill_anywhere_then_resume_loses_nothing() {
     {
         let t = TestDir::new();
         let input = write_sales(&t, n);
-        let sandbox = Sandbox::start(
+        let sandbox = sandbox(
             &t,
             &[
                 "--seed",
@@ -245,7 +212,7 @@ fn sigint_stops_cleanly_and_resume_finishes() {
     let n = 30_000;
     let t = TestDir::new();
     let input = write_sales(&t, n);
-    let sandbox = Sandbox::start(&t, &["--latency-ms", "100-200"]);
+    let sandbox = sandbox(&t, &["--latency-ms", "100-200"]);
     let mut child = upload_cmd(&t, &sandbox.url, &input, &[]).spawn().unwrap();
     while report_lines(&t) < 3_000 {
         assert!(
@@ -291,7 +258,7 @@ fn sigint_stops_cleanly_and_resume_finishes() {
 fn resume_refuses_another_job_and_a_rerun_does_not_overwrite() {
     let t = TestDir::new();
     let input = write_sales(&t, 2_000);
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     assert_eq!(
         upload_cmd(&t, &sandbox.url, &input, &[])
             .status()

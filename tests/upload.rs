@@ -5,8 +5,6 @@
 mod util;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
 
 use util::*;
 
@@ -42,62 +40,16 @@ fn write_sales(t: &TestDir, name: &str, n: usize) -> String {
     t.write(name, s).display().to_string()
 }
 
-/// A sandbox child process and its address.
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Sandbox {
-    fn start(t: &TestDir, extra: &[&str]) -> Sandbox {
-        let mut cmd = t.cmd(&[
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--record",
-            "record.ndjson",
-            "--now",
-            NOW,
-        ]);
-        cmd.args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = cmd.spawn().expect("start the sandbox");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .expect("first line");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Sandbox { child, url }
-    }
-
-    /// Stops it with SIGINT; returns its summary line.
-    fn stop(mut self) -> serde_json::Value {
-        let pid = self.child.id().to_string();
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("kill");
-        let mut rest = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut rest)
-            .unwrap();
-        self.child.wait().unwrap();
-        let last = rest.lines().last().expect("a summary line");
-        serde_json::from_str(last).expect("summary is JSON")
-    }
+/// A recording sandbox on the fixtures' clock.
+fn sandbox(t: &TestDir, extra: &[&str]) -> SandboxProcess {
+    let mut args = vec!["--record", "record.ndjson", "--now", NOW];
+    args.extend_from_slice(extra);
+    SandboxProcess::start(t, &args)
 }
 
 fn upload(
     t: &TestDir,
-    sandbox: &Sandbox,
+    sandbox: &SandboxProcess,
     input: &str,
     extra: &[&str],
     token: &str,
@@ -148,7 +100,7 @@ fn every_row_sent_once_through_faults() {
     let t = TestDir::new();
     let n = 100_000;
     let input = write_sales(&t, "sales.csv", n);
-    let sandbox = Sandbox::start(
+    let sandbox = sandbox(
         &t,
         &[
             "--seed",
@@ -219,7 +171,7 @@ fn only_refused_events_are_rejected() {
     let t = TestDir::new();
     let n = 20_000;
     let input = write_sales(&t, "sales.csv", n);
-    let sandbox = Sandbox::start(&t, &["--seed", "3", "--reject-event", "0.001"]);
+    let sandbox = sandbox(&t, &["--seed", "3", "--reject-event", "0.001"]);
     let out = upload(&t, &sandbox, &input, &["--rate", "0"], "tok");
     let summary = sandbox.stop();
     assert_eq!(out.status.code(), Some(1), "rejected rows make exit code 1");
@@ -258,7 +210,7 @@ fn expired_token_stops_within_one_round() {
     let t = TestDir::new();
     let n = 60_000;
     let input = write_sales(&t, "sales.csv", n);
-    let sandbox = Sandbox::start(&t, &["--expire-token-after", "20"]);
+    let sandbox = sandbox(&t, &["--expire-token-after", "20"]);
     let out = upload(
         &t,
         &sandbox,
@@ -292,7 +244,7 @@ fn expired_token_stops_within_one_round() {
 fn rate_cap_holds_at_the_server() {
     let t = TestDir::new();
     let input = write_sales(&t, "sales.csv", 3_000);
-    let sandbox = Sandbox::start(&t, &[]);
+    let sandbox = sandbox(&t, &[]);
     let out = upload(
         &t,
         &sandbox,

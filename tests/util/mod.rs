@@ -161,3 +161,64 @@ pub fn count_records(path: &Path, delimiter: u8) -> usize {
         .byte_records()
         .count()
 }
+
+/// An `offconv sandbox` child process on a free loopback port, started in
+/// a test's directory and killed when dropped (a failing test must not
+/// leave it running).
+pub struct SandboxProcess {
+    child: std::process::Child,
+    /// `http://ADDR`, for `--api-base`.
+    pub url: String,
+    /// `ADDR` alone.
+    pub addr: String,
+}
+
+impl SandboxProcess {
+    /// `offconv sandbox --listen 127.0.0.1:0 ARGS`.
+    pub fn start(t: &TestDir, args: &[&str]) -> SandboxProcess {
+        use std::io::BufRead;
+        let mut cmd = t.cmd(&["sandbox", "--listen", "127.0.0.1:0"]);
+        cmd.args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().expect("start the sandbox");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().expect("stdout"))
+            .read_line(&mut line)
+            .expect("first line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        let addr = url.trim_start_matches("http://").to_owned();
+        SandboxProcess { child, url, addr }
+    }
+
+    /// Stops it with SIGINT (which flushes the record); returns its
+    /// summary line.
+    pub fn stop(mut self) -> serde_json::Value {
+        use std::io::Read;
+        Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        let mut rest = String::new();
+        self.child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut rest)
+            .expect("read the summary");
+        self.child.wait().expect("wait");
+        let last = rest.lines().last().expect("a summary line");
+        serde_json::from_str(last).expect("summary is JSON")
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
