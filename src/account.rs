@@ -15,12 +15,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, Mac};
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::Sha256;
 
 use crate::upload::client::{describe, http_client};
 use crate::upload::retry::{RetryPolicy, is_auth_code, is_rate_limit_code};
@@ -98,10 +96,7 @@ impl GraphAccess {
         token_file: Option<&Path>,
     ) -> Result<GraphAccess, AccountError> {
         let token = read_token(token_file)?;
-        let app_secret = std::env::var("META_APP_SECRET")
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-            .map(SecretString::from);
+        let app_secret = crate::upload::client::app_secret_from_env();
         GraphAccess::build(api_base.into(), api_version.into(), token, app_secret)
     }
 
@@ -119,10 +114,8 @@ impl GraphAccess {
         // Checked now, so a typo in --api-base fails before any call.
         base_url(&api_base)?;
         let http = http_client().map_err(|e| AccountError::Client(describe(&e)))?;
-        let appsecret_proof = match app_secret {
-            Some(secret) => Some(appsecret_proof(&secret, &token)?),
-            None => None,
-        };
+        let appsecret_proof =
+            app_secret.map(|secret| crate::upload::client::appsecret_proof(&secret, &token));
         Ok(GraphAccess {
             api_base,
             api_version,
@@ -659,19 +652,6 @@ fn read_token(token_file: Option<&Path>) -> Result<SecretString, AccountError> {
     Ok(SecretString::from(token))
 }
 
-/// hex HMAC-SHA256(app secret, token), as Meta defines `appsecret_proof`.
-fn appsecret_proof(
-    secret: &SecretString,
-    token: &SecretString,
-) -> Result<SecretString, AccountError> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
-        .map_err(|e| AccountError::Client(format!("cannot compute appsecret_proof: {e}")))?;
-    mac.update(token.expose_secret().as_bytes());
-    Ok(SecretString::from(const_hex::encode(
-        mac.finalize().into_bytes(),
-    )))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -822,19 +802,5 @@ mod tests {
             GraphAccess::new("http://x", "v26.0", "SECRET".into(), Some("s".into())).unwrap()
         );
         assert!(!debug.contains("SECRET"), "{debug}");
-    }
-
-    #[test]
-    fn proof_is_meta_hmac() {
-        // HMAC-SHA256(key "key", "The quick brown fox jumps over the lazy dog").
-        let proof = appsecret_proof(
-            &"key".into(),
-            &"The quick brown fox jumps over the lazy dog".into(),
-        )
-        .unwrap();
-        assert_eq!(
-            proof.expose_secret(),
-            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
-        );
     }
 }

@@ -431,7 +431,13 @@ fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Result<PreparedJ
             "--dataset {dataset:?} is not a dataset id (digits, as Events Manager shows it)"
         );
     }
-    let client = GraphClient::new(&api_base, &spec.api_version, &dataset, token, app_secret())?;
+    let client = GraphClient::new(
+        &api_base,
+        &spec.api_version,
+        &dataset,
+        token,
+        crate::upload::client::app_secret_from_env(),
+    )?;
 
     let (mut job, report_path, mut meta) = open_job(spec)?;
     meta.test_event_code = spec.test_event_code.clone();
@@ -728,14 +734,6 @@ pub fn read_token(file: Option<&Path>) -> anyhow::Result<SecretString> {
         );
     }
     Ok(SecretString::from(token))
-}
-
-/// `META_APP_SECRET`, which turns on `appsecret_proof`.
-pub fn app_secret() -> Option<SecretString> {
-    std::env::var("META_APP_SECRET")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .map(SecretString::from)
 }
 
 /// Whether `id` looks like a dataset id: digits, as Events Manager shows

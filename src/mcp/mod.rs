@@ -374,7 +374,7 @@ impl OffconvServer {
         if self.settings.sandbox {
             None
         } else {
-            job::app_secret()
+            crate::upload::client::app_secret_from_env()
         }
     }
 

@@ -39,12 +39,7 @@ impl GraphClient {
         app_secret: Option<SecretString>,
     ) -> anyhow::Result<GraphClient> {
         let http = http_client()?;
-        let appsecret_proof = app_secret.map(|secret| {
-            let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
-                .expect("HMAC takes any key length");
-            mac.update(token.expose_secret().as_bytes());
-            SecretString::from(const_hex::encode(mac.finalize().into_bytes()))
-        });
+        let appsecret_proof = app_secret.map(|secret| appsecret_proof(&secret, &token));
         Ok(GraphClient {
             http,
             events_url: format!(
@@ -145,6 +140,23 @@ pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
+/// `appsecret_proof`: hex HMAC-SHA256 of the token keyed with the app
+/// secret, as Graph expects it.
+pub fn appsecret_proof(secret: &SecretString, token: &SecretString) -> SecretString {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
+        .expect("HMAC takes any key length");
+    mac.update(token.expose_secret().as_bytes());
+    SecretString::from(const_hex::encode(mac.finalize().into_bytes()))
+}
+
+/// `META_APP_SECRET`, which turns on `appsecret_proof`; blank is unset.
+pub fn app_secret_from_env() -> Option<SecretString> {
+    std::env::var("META_APP_SECRET")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .map(SecretString::from)
+}
+
 /// A network error in one sentence, without the URL.
 pub(crate) fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
@@ -166,5 +178,23 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
         kind.to_owned()
     } else {
         format!("{kind}: {cause}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proof_is_meta_hmac() {
+        // HMAC-SHA256(key "key", "The quick brown fox jumps over the lazy dog").
+        let proof = appsecret_proof(
+            &"key".into(),
+            &"The quick brown fox jumps over the lazy dog".into(),
+        );
+        assert_eq!(
+            proof.expose_secret(),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+        );
     }
 }
