@@ -1,7 +1,8 @@
 //! Conformance: every vector of `fixtures/conformance/` through the library's
 //! normalizer and hash. `normalize.csv` holds the reference's output (and the
 //! offconv rules' where they differ); `phone_region.csv` holds Google
-//! libphonenumber's E.164 for national numbers with a default region.
+//! libphonenumber's E.164 for national numbers with a default region, and
+//! `phone_intl.csv` for international ones.
 //!
 //! A wrong hash fails silently in production (Meta matches nobody), so each
 //! test checks both the normalized value and its SHA-256, and reports every
@@ -132,6 +133,14 @@ fn normalize_vectors() {
 #[test]
 fn phone_region_vectors() {
     check("phone_region.csv");
+}
+
+/// International numbers (`+CC`, `00CC`) under a default region, drawn from
+/// every region's example numbers (`phone_intl.py` made them with the
+/// Python port of libphonenumber at the crate's metadata version).
+#[test]
+fn phone_intl_vectors() {
+    check("phone_intl.csv");
 }
 
 /// The JSON copy must hold the same rows as the CSV, so that either file can
