@@ -5,6 +5,7 @@
 //! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
+mod memo;
 mod order;
 
 pub use order::{OrderVerdict, group_key};
@@ -42,17 +43,22 @@ impl<'r> Row<'r> {
     }
 }
 
-/// Reused buffers of one worker: no allocation per field once warm.
+/// Reused buffers of one worker: no allocation per field once warm, and
+/// the memo of values that repeat ([`memo`]).
 #[derive(Default)]
 pub struct Scratch {
     normalized: String,
     values: Vec<[u8; 32]>,
     user_data: String,
+    memo: memo::Memo,
 }
 
 /// Everything needed to map the records of one input.
 #[derive(Debug, Clone)]
 pub struct RowMapper {
+    /// Tells this mapper's memoized values from another's (each input has
+    /// its own mapping and options).
+    id: u32,
     plan: Plan,
     event_name: Option<String>,
     action_source: String,
@@ -68,7 +74,9 @@ pub struct RowMapper {
 
 impl RowMapper {
     pub fn new(mapping: &Mapping, plan: Plan, now: i64) -> RowMapper {
+        static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         RowMapper {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             plan,
             event_name: mapping.event.name.clone(),
             action_source: mapping.action_source.clone(),
@@ -289,48 +297,49 @@ impl RowMapper {
         // The row's country decides the US zip rule.
         let mut row_is_us = self.default_is_us;
         for (field, cols) in &plan.hashed {
+            let field = *field;
             s.values.clear();
             for &col in cols {
                 let raw = self.text(rec, col)?;
                 if raw.is_empty() {
                     continue;
                 }
-                let outcome = normalize::normalize(*field, raw, &self.options, &mut s.normalized);
-                let value: [u8; 32] = match outcome {
-                    Outcome::Dropped => continue,
-                    Outcome::AlreadyHashed => {
-                        match const_hex::decode_to_array::<_, 32>(&s.normalized) {
-                            Ok(digest) => digest,
-                            Err(_) => continue,
-                        }
-                    }
-                    Outcome::Normalized => {
-                        if *field == Field::Country {
-                            row_is_us = s.normalized == "us";
-                        }
-                        if *field == Field::Zp && row_is_us {
-                            normalize::us_zip5(&mut s.normalized);
-                        }
-                        if *field == Field::ExternalId && !self.options.hash_external_id {
-                            // Sent as it is: written below without hashing.
-                            write_key(&mut s.user_data, &mut first, field.key());
-                            s.user_data.push('[');
-                            push_json_str(&mut s.user_data, &s.normalized);
-                            s.user_data.push(']');
-                            keys.insert(*field);
-                            continue;
-                        }
-                        normalize::sha256(s.normalized.as_bytes())
-                    }
+                if field == Field::ExternalId
+                    && !self.options.hash_external_id
+                    && normalize::normalize(field, raw, &self.options, &mut s.normalized)
+                        == Outcome::Normalized
+                {
+                    // Sent as it is, without hashing (a value that already
+                    // is a digest goes on as one, below).
+                    write_key(&mut s.user_data, &mut first, field.key());
+                    s.user_data.push('[');
+                    push_json_str(&mut s.user_data, &s.normalized);
+                    s.user_data.push(']');
+                    keys.insert(field);
+                    continue;
+                }
+                let zip_is_us = field == Field::Zp && row_is_us;
+                let normalized = &mut s.normalized;
+                let mut compute = || self.hash_value(field, raw, zip_is_us, normalized);
+                let hashed = if memo::worth_it(field) {
+                    s.memo
+                        .get_or_compute(self.memo_tag(field, zip_is_us), raw, compute)
+                } else {
+                    compute()
                 };
-                if !s.values.contains(&value) {
+                if let Some(is_us) = hashed.country_is_us {
+                    row_is_us = is_us;
+                }
+                if let Some(value) = hashed.digest
+                    && !s.values.contains(&value)
+                {
                     s.values.push(value);
                 }
             }
             if s.values.is_empty() {
                 continue;
             }
-            keys.insert(*field);
+            keys.insert(field);
             write_key(&mut s.user_data, &mut first, field.key());
             s.user_data.push('[');
             for (i, v) in s.values.iter().enumerate() {
@@ -367,6 +376,43 @@ impl RowMapper {
         }
         s.user_data.push('}');
         Ok((keys, plain))
+    }
+
+    /// One value of a hashed field: normalized, then its SHA-256 (or the
+    /// digest it already was). `zip_is_us`: the row's country is the US,
+    /// so a zip keeps its first five digits.
+    fn hash_value(
+        &self,
+        field: Field,
+        raw: &str,
+        zip_is_us: bool,
+        normalized: &mut String,
+    ) -> memo::Hashed {
+        let (digest, country_is_us) =
+            match normalize::normalize(field, raw, &self.options, normalized) {
+                Outcome::Dropped => (None, None),
+                Outcome::AlreadyHashed => (
+                    const_hex::decode_to_array::<_, 32>(normalized.as_str()).ok(),
+                    None,
+                ),
+                Outcome::Normalized => {
+                    let is_us = (field == Field::Country).then(|| normalized == "us");
+                    if zip_is_us {
+                        normalize::us_zip5(normalized);
+                    }
+                    (Some(normalize::sha256(normalized.as_bytes())), is_us)
+                }
+            };
+        memo::Hashed {
+            digest,
+            country_is_us,
+        }
+    }
+
+    /// What a memoized value depends on besides its text: this mapper (its
+    /// options), the field, and for zips the row's country.
+    fn memo_tag(&self, field: Field, zip_is_us: bool) -> u32 {
+        self.id << 5 | (field as u32) << 1 | u32::from(zip_is_us)
     }
 
     fn custom_data(

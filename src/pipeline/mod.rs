@@ -391,8 +391,20 @@ fn carried_over(seq: u64, line: &crate::resume::PreviousLine) -> ReportLine {
     }
 }
 
+thread_local! {
+    /// Each CPU worker's buffers and memo, kept from chunk to chunk.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
-    let mut scratch = Scratch::default();
+    SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch))
+}
+
+fn map_chunk_with(
+    mapper: &RowMapper,
+    chunk: Chunk,
+    scratch: &mut Scratch,
+) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
     let outcome = |i: usize, verdict: Verdict| RowOutcome {
         seq: chunk.first_seq + i as u64,
         file: chunk.file,
@@ -404,7 +416,7 @@ fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteReco
         let outcomes = records
             .iter()
             .enumerate()
-            .map(|(i, rec)| outcome(i, mapper.map(rec, &mut scratch)))
+            .map(|(i, rec)| outcome(i, mapper.map(rec, scratch)))
             .collect();
         return (outcomes, chunk.records);
     };
@@ -451,7 +463,7 @@ fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteReco
                 ));
             }
         } else {
-            match mapper.map_order(&records[i..end], chunk.first_row + i as u64, &mut scratch) {
+            match mapper.map_order(&records[i..end], chunk.first_row + i as u64, scratch) {
                 OrderVerdict::Valid { event, .. } => {
                     outcomes.push(outcome(i, Verdict::Valid(event)))
                 }
