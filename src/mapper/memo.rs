@@ -17,11 +17,13 @@ pub(super) fn worth_it(field: crate::normalize::Field) -> bool {
     !matches!(field, Field::Em | Field::Ph | Field::ExternalId)
 }
 
-/// Slots per worker: 4096 × 72 bytes, about 300 KB.
+/// Slots per worker: 4096 cache lines, 256 KB.
 const SLOTS: usize = 4096;
 
-/// Longer raw values are not memoized (and rarely repeat).
-const KEY_MAX: usize = 30;
+/// Longer raw values are not memoized (and rarely repeat): the key is
+/// three machine words, so a slot is one cache line and a lookup compares
+/// registers.
+const KEY_MAX: usize = 24;
 
 /// What a value became.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,23 +35,53 @@ pub(super) struct Hashed {
 }
 
 #[derive(Clone, Copy)]
+#[repr(C, align(64))]
 struct Slot {
+    /// The raw value's bytes, zero-padded.
+    key: [u64; 3],
+    digest: [u8; 32],
     /// Who computed it: mapper, field and zip rule (0: empty slot).
     tag: u32,
     len: u8,
-    key: [u8; KEY_MAX],
-    value: Hashed,
+    /// `HAS_DIGEST`, `KNOWS_COUNTRY`, `IS_US`.
+    flags: u8,
 }
 
+const HAS_DIGEST: u8 = 1;
+const KNOWS_COUNTRY: u8 = 2;
+const IS_US: u8 = 4;
+
 const EMPTY: Slot = Slot {
+    key: [0; 3],
+    digest: [0; 32],
     tag: 0,
     len: 0,
-    key: [0; KEY_MAX],
-    value: Hashed {
-        digest: None,
-        country_is_us: None,
-    },
+    flags: 0,
 };
+
+impl Slot {
+    fn value(&self) -> Hashed {
+        Hashed {
+            digest: (self.flags & HAS_DIGEST != 0).then_some(self.digest),
+            country_is_us: (self.flags & KNOWS_COUNTRY != 0).then_some(self.flags & IS_US != 0),
+        }
+    }
+
+    fn store(&mut self, tag: u32, len: u8, key: [u64; 3], value: Hashed) {
+        self.tag = tag;
+        self.len = len;
+        self.key = key;
+        self.digest = value.digest.unwrap_or_default();
+        self.flags = match value.digest {
+            Some(_) => HAS_DIGEST,
+            None => 0,
+        } | match value.country_is_us {
+            Some(true) => KNOWS_COUNTRY | IS_US,
+            Some(false) => KNOWS_COUNTRY,
+            None => 0,
+        };
+    }
+}
 
 #[derive(Default)]
 pub(super) struct Memo {
@@ -74,35 +106,36 @@ impl Memo {
         if self.slots.is_empty() {
             self.slots = vec![EMPTY; SLOTS];
         }
-        let slot = &mut self.slots[index(tag, bytes)];
-        if slot.tag == tag
-            && usize::from(slot.len) == bytes.len()
-            && slot.key[..bytes.len()] == *bytes
-        {
-            return slot.value;
+        let key = words(bytes);
+        let len = bytes.len() as u8;
+        let slot = &mut self.slots[index(tag, len, &key)];
+        if slot.tag == tag && slot.len == len && slot.key == key {
+            return slot.value();
         }
         let value = compute();
-        slot.tag = tag;
-        slot.len = bytes.len() as u8;
-        slot.key[..bytes.len()].copy_from_slice(bytes);
-        slot.value = value;
+        slot.store(tag, len, key, value);
         value
     }
 }
 
-/// A multiplicative hash (FxHash's step) of the tag and the bytes; the top
-/// bits pick the slot.
-fn index(tag: u32, bytes: &[u8]) -> usize {
+/// Up to 24 bytes as three little-endian words, zero-padded.
+fn words(bytes: &[u8]) -> [u64; 3] {
+    let mut padded = [0u8; KEY_MAX];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    let word = |i: usize| u64::from_le_bytes(padded[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+    [word(0), word(1), word(2)]
+}
+
+/// A multiplicative hash (FxHash's step) of the tag, the length and the
+/// key; the top bits pick the slot.
+fn index(tag: u32, len: u8, key: &[u64; 3]) -> usize {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
     let step = |h: u64, word: u64| (h.rotate_left(26) ^ word).wrapping_mul(K);
-    let mut h = step(0, u64::from(tag) << 8 | bytes.len() as u64);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        h = step(h, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-    }
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = step(h, u64::from_le_bytes(last));
+    let h = key
+        .iter()
+        .fold(step(0, u64::from(tag) << 8 | u64::from(len)), |h, &w| {
+            step(h, w)
+        });
     (h >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
@@ -134,6 +167,39 @@ mod tests {
         let long = "x".repeat(KEY_MAX + 1);
         assert_eq!(memo.get_or_compute(1, &long, || hashed(5)), hashed(5));
         assert_eq!(memo.get_or_compute(1, &long, || hashed(6)), hashed(6));
+    }
+
+    #[test]
+    fn keeps_every_part_of_the_value() {
+        let mut memo = Memo::default();
+        let values = [
+            Hashed {
+                digest: None,
+                country_is_us: None,
+            },
+            Hashed {
+                digest: Some([9; 32]),
+                country_is_us: Some(true),
+            },
+            Hashed {
+                digest: Some([8; 32]),
+                country_is_us: Some(false),
+            },
+            Hashed {
+                digest: None,
+                country_is_us: Some(false),
+            },
+        ];
+        for (i, v) in values.iter().enumerate() {
+            let key = format!("k{i}");
+            assert_eq!(memo.get_or_compute(3, &key, || *v), *v);
+            assert_eq!(memo.get_or_compute(3, &key, || unreachable!()), *v);
+        }
+        // 24 bytes is the longest key; a 23-byte prefix is another key.
+        let long = "abcdefghijklmnopqrstuvwx";
+        assert_eq!(memo.get_or_compute(3, long, || values[1]), values[1]);
+        assert_eq!(memo.get_or_compute(3, &long[..23], || values[2]), values[2]);
+        assert_eq!(memo.get_or_compute(3, long, || unreachable!()), values[1]);
     }
 
     #[test]
