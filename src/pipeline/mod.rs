@@ -58,8 +58,9 @@ impl BatchEvent {
     /// One report line per input row the event stands for, into `out`.
     pub fn report_lines(self, end: &Ending<'_>, out: &mut Vec<ReportLine>) {
         let detail = match (&self.note, end.detail.is_empty()) {
-            (Some(note), true) => Arc::clone(note),
-            _ => Arc::clone(end.detail),
+            (Some(note), true) => Some(Arc::clone(note)),
+            (None, true) => None,
+            (_, false) => Some(Arc::clone(end.detail)),
         };
         let rows = u64::from(self.rows.max(1));
         let mut event_id = Some(self.event_id);
@@ -79,7 +80,7 @@ impl BatchEvent {
                 batch: Some(end.batch),
                 attempts: end.attempts,
                 reason: end.reason,
-                detail: Arc::clone(&detail),
+                detail: detail.clone(),
                 fbtrace_id: end.fbtrace_id.clone(),
             });
         }
@@ -337,7 +338,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                     batch: None,
                     attempts: 0,
                     reason: Some(rejection.reason),
-                    detail: rejection.detail.into(),
+                    detail: Some(rejection.detail.into()),
                     fbtrace_id: None,
                 }),
             }
@@ -386,7 +387,7 @@ fn carried_over(seq: u64, line: &crate::resume::PreviousLine) -> ReportLine {
         batch: field(4).and_then(|b| b.parse().ok()),
         attempts: field(5).and_then(|a| a.parse().ok()).unwrap_or(0),
         reason: None,
-        detail: field(7).unwrap_or("").into(),
+        detail: field(7).map(Into::into),
         fbtrace_id: field(8).map(Into::into),
     }
 }
