@@ -86,6 +86,8 @@ fn init_logging(global: &GlobalArgs) {
 /// mimalloc: the CPU stage allocates each event on a worker thread and the
 /// writer frees it on another; glibc's allocator pays for that hand-over
 /// with lock and consolidation work that mimalloc's per-thread free lists
-/// avoid.
+/// avoid. Built without transparent huge pages (`no_thp`): with them, every
+/// page mimalloc took back from the OS came as a 2 MiB page to zero (about
+/// 1 GB zeroed per million rows, peak RSS 97 MB); without, 55 MB.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
