@@ -13,9 +13,9 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     // Nearly every string (keys, ids, codes) needs no escape: one pass
     // without early exit, which the compiler turns into vector compares.
-    let plain = s
-        .bytes()
-        .fold(true, |plain, b| plain & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
     if plain {
         out.push_str(s);
         out.push('"');
