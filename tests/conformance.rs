@@ -2,7 +2,8 @@
 //! normalizer and hash. `normalize.csv` holds the reference's output (and the
 //! offconv rules' where they differ); `phone_region.csv` holds Google
 //! libphonenumber's E.164 for national numbers with a default region, and
-//! `phone_intl.csv` for international ones.
+//! `phone_intl.csv` and `phone_national.csv` for every region's numbers
+//! written with and without their country code.
 //!
 //! A wrong hash fails silently in production (Meta matches nobody), so each
 //! test checks both the normalized value and its SHA-256, and reports every
@@ -141,6 +142,14 @@ fn phone_region_vectors() {
 #[test]
 fn phone_intl_vectors() {
     check("phone_intl.csv");
+}
+
+/// Numbers without `+` (national and local formats, the region's calling
+/// code or international prefix written out) under their own region and
+/// others, from every region's example numbers (`phone_national.py`).
+#[test]
+fn phone_national_vectors() {
+    check("phone_national.csv");
 }
 
 /// The JSON copy must hold the same rows as the CSV, so that either file can

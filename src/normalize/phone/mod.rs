@@ -11,15 +11,22 @@
 
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
-use std::sync::{LazyLock, OnceLock};
 
 use phonenumber::country::Id;
+#[cfg(test)]
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
+
+mod meta;
+mod parse;
 
 /// A region libphonenumber has metadata for, checked once when the options
 /// are built (`--phone-region`, `[normalize] phone_region`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PhoneRegion(Id);
+pub struct PhoneRegion {
+    id: Id,
+    /// Where its metadata is in `meta::REGIONS`.
+    index: usize,
+}
 
 /// A `phone_region` that is not a region libphonenumber knows.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -40,20 +47,20 @@ impl FromStr for PhoneRegion {
         }
         // `Id` lists CLDR regions; only those with metadata can parse.
         let id: Id = code.parse().map_err(|_| unknown())?;
-        DATABASE.by_id(id.as_ref()).ok_or_else(unknown)?;
-        Ok(PhoneRegion(id))
+        let index = parse::region_index(id.as_ref()).ok_or_else(unknown)?;
+        Ok(PhoneRegion { id, index })
     }
 }
 
 impl PhoneRegion {
     /// The region as libphonenumber names it.
     pub fn id(self) -> Id {
-        self.0
+        self.id
     }
 
     /// The upper-case two-letter code, `US`.
     pub fn as_str(&self) -> &str {
-        self.0.as_ref()
+        self.id.as_ref()
     }
 }
 
@@ -101,7 +108,7 @@ fn e164(input: &str, region: PhoneRegion, out: &mut String) -> bool {
     if matches!(region.as_str(), "US" | "CA") && north_american(input, out) {
         return true;
     }
-    match international(input, out) {
+    match parse::e164(input, region.index, out) {
         Some(possible) => possible,
         None => via_library(input, region, out),
     }
@@ -136,7 +143,7 @@ fn via_library(input: &str, region: PhoneRegion, out: &mut String) -> bool {
     if write!(out, "{}", number.national()).is_err() {
         return false;
     }
-    is_possible(code, out.len() - national_start)
+    parse::possible(code, out.len() - national_start)
 }
 
 /// The fast path for the commonest case of a US or Canadian store: a
@@ -181,254 +188,19 @@ fn north_american(input: &str, out: &mut String) -> bool {
     true
 }
 
-/// A number written with its country code (`+44 (0)20 7946 0958`,
-/// `0049 30 123456`), the way libphonenumber parses it: the calling code,
-/// then the national prefix of *that* country stripped (the crate strips
-/// the default region's instead, so `+44 (0)20…` under region US kept its
-/// `0` and `+43 1…` lost its `1`; `phone_intl.csv` holds 2,349 vectors from
-/// the Python port that pin this). It also skips the crate's parsers, the
-/// slowest part of a row with a foreign number.
-///
-/// Only plain shapes: `+` or `00`, then ASCII digits and ` ()-.`. Anything
-/// else, a calling code starting with 0, an unknown or non-geographic code,
-/// returns `None` and goes to the library. `Some(false)`: libphonenumber
-/// would refuse it or find it impossible (the plain rule applies).
-fn international(input: &str, out: &mut String) -> Option<bool> {
-    let bytes = input.as_bytes();
-    let rest = match bytes {
-        [b'+', rest @ ..] | [b'0', b'0', rest @ ..] => rest,
-        _ => return None,
-    };
-    let mut digits = [0u8; 24];
-    let mut n = 0;
-    for &b in rest {
-        match b {
-            b'0'..=b'9' => {
-                *digits.get_mut(n)? = b;
-                n += 1;
-            }
-            b' ' | b'(' | b')' | b'-' | b'.' => {}
-            _ => return None,
-        }
-    }
-    let digits = &digits[..n];
-    // libphonenumber: at most two digits after the `+` is too short; a
-    // leading 0 is retried as a national number (left to the library).
-    if n <= 2 || digits[0] == b'0' {
-        return None;
-    }
-    let (code, national) = (1..=3).find_map(|len| {
-        let code = digits[..len]
-            .iter()
-            .fold(0u16, |c, &d| c * 10 + u16::from(d - b'0'));
-        let rules = Rules::of(code)?;
-        Some((rules, &digits[len..]))
-    })?;
-    if national.len() < MIN_NSN {
-        return Some(false);
-    }
-    let national = code.strip_national_prefix(national);
-    if !(MIN_NSN..=MAX_NSN).contains(&national.len()) || !is_possible(code.code, national.len()) {
-        return Some(false);
-    }
-    let _ = write!(out, "{}", code.code);
-    out.extend(national.iter().map(|&b| char::from(b)));
-    Some(true)
-}
-
-/// libphonenumber's bounds on a national significant number.
-const MIN_NSN: usize = 2;
-const MAX_NSN: usize = 17;
-
-/// What parsing needs of a calling code's main region, compiled once.
-struct Rules {
-    code: u16,
-    /// `national_prefix_for_parsing` (else the national prefix), anchored
-    /// at the start as libphonenumber's `lookingAt`.
-    prefix: Option<regex::Regex>,
-    /// `national_prefix_transform_rule`, `$1` style.
-    transform: Option<String>,
-    /// The general description's national number pattern, whole-string.
-    general: Option<regex::Regex>,
-}
-
-/// Indexed by calling code; filled on first use of each code.
-static RULES: LazyLock<Vec<OnceLock<Option<Rules>>>> =
-    LazyLock::new(|| (0..1000).map(|_| OnceLock::new()).collect());
-
-impl Rules {
-    /// The rules of a calling code with a geographic main region; `None`
-    /// for codes that do not exist, non-geographic ones (`+800`) and
-    /// patterns the regex crate would read differently.
-    fn of(code: u16) -> Option<&'static Rules> {
-        RULES
-            .get(usize::from(code))?
-            .get_or_init(|| Rules::load(code))
-            .as_ref()
-    }
-
-    fn load(code: u16) -> Option<Rules> {
-        let metas = DATABASE.by_code(&code)?;
-        let meta = metas
-            .iter()
-            .find(|m| m.is_main_country_for_code())
-            .or(metas.first())?;
-        if meta.id() == "001" {
-            return None;
-        }
-        // The metadata keeps the XML's line breaks and indentation inside
-        // patterns; libphonenumber drops all whitespace from them.
-        let anchored = |pattern: &str, end: &str| {
-            let pattern: String = pattern.chars().filter(|c| !c.is_whitespace()).collect();
-            regex::Regex::new(&format!("^(?:{pattern}){end}"))
-        };
-        let prefix = match (meta.national_prefix_for_parsing(), meta.national_prefix()) {
-            (Some(re), _) => Some(anchored(re.as_str(), "").ok()?),
-            (None, Some(p)) if !p.is_empty() => Some(anchored(&regex::escape(p), "").ok()?),
-            _ => None,
-        };
-        let general = meta.descriptors().general().national_number().as_str();
-        let general = if general.is_empty() {
-            None
-        } else {
-            Some(anchored(general, "$").ok()?)
-        };
-        Some(Rules {
-            code,
-            prefix,
-            transform: meta
-                .national_prefix_transform_rule()
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
-            general,
-        })
-    }
-
-    /// Whether `digits` is a whole national number of this region.
-    fn matches(&self, digits: &[u8]) -> bool {
-        let text = std::str::from_utf8(digits).unwrap_or_default();
-        self.general.as_ref().is_some_and(|re| re.is_match(text))
-    }
-
-    /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`, then its
-    /// length test: the stripped number is kept unless it is too short, of
-    /// no possible length, or only possible locally.
-    fn strip_national_prefix<'d>(&self, national: &'d [u8]) -> std::borrow::Cow<'d, [u8]> {
-        use std::borrow::Cow;
-        let Some(prefix) = &self.prefix else {
-            return Cow::Borrowed(national);
-        };
-        let text = std::str::from_utf8(national).unwrap_or_default();
-        let Some(caps) = prefix.captures(text) else {
-            return Cow::Borrowed(national);
-        };
-        let whole = caps.get(0).map_or(0..0, |m| m.range());
-        let viable_before = self.matches(national);
-        let last_group = caps.len() - 1;
-        let stripped: Cow<'d, [u8]> = match &self.transform {
-            Some(rule) if last_group > 0 && caps.get(last_group).is_some() => {
-                let mut t = Vec::with_capacity(national.len());
-                let mut chars = rule.bytes();
-                while let Some(c) = chars.next() {
-                    match c {
-                        b'$' => {
-                            let Some(g) = chars.next().filter(u8::is_ascii_digit) else {
-                                return Cow::Borrowed(national);
-                            };
-                            let g = usize::from(g - b'0');
-                            t.extend_from_slice(caps.get(g).map_or("", |m| m.as_str()).as_bytes());
-                        }
-                        _ => t.push(c),
-                    }
-                }
-                t.extend_from_slice(&national[whole.end..]);
-                Cow::Owned(t)
-            }
-            _ => Cow::Borrowed(&national[whole.end..]),
-        };
-        if viable_before && !self.matches(&stripped) {
-            return Cow::Borrowed(national);
-        }
-        match test_length(self.code, stripped.len()) {
-            Length::TooShort | Length::LocalOnly | Length::Invalid => Cow::Borrowed(national),
-            Length::Possible | Length::TooLong => stripped,
-        }
-    }
-}
-
-/// libphonenumber's `testNumberLength` for an unknown number type.
-enum Length {
-    Possible,
-    LocalOnly,
-    TooShort,
-    TooLong,
-    Invalid,
-}
-
-fn test_length(code: u16, len: usize) -> Length {
-    let Some(lengths) = POSSIBLE_LENGTHS.get(usize::from(code)) else {
-        return Length::Invalid;
-    };
-    if lengths.national == 0 {
-        return Length::Invalid;
-    }
-    if len < 32 && lengths.local >> len & 1 == 1 {
-        return Length::LocalOnly;
-    }
-    let min = lengths.national.trailing_zeros() as usize;
-    let max = 31 - lengths.national.leading_zeros() as usize;
-    if len == min {
-        Length::Possible
-    } else if len < min {
-        Length::TooShort
-    } else if len > max {
-        Length::TooLong
-    } else if lengths.national >> len & 1 == 1 {
-        Length::Possible
-    } else {
-        Length::Invalid
-    }
-}
-
-/// libphonenumber's `isPossibleNumber`: a national significant number of
-/// this length is one the calling code's main region allows, local-only
-/// lengths included. The crate has no public equivalent, so this rebuilds
-/// it from the metadata.
-fn is_possible(code: u16, national_len: usize) -> bool {
-    let Some(lengths) = POSSIBLE_LENGTHS.get(usize::from(code)) else {
-        return false;
-    };
-    lengths.national != 0
-        && national_len < 32
-        && (lengths.national | lengths.local) >> national_len & 1 == 1
-}
-
-/// Possible national-number lengths of one calling code, as bit sets.
+/// Possible national-number lengths of a region, as bit sets (for the
+/// metadata table of `meta.rs`).
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, Default)]
 struct Lengths {
     national: u32,
     local: u32,
 }
 
-/// Indexed by country calling code (below 1000). libphonenumber's build
-/// step gives each region's general description the union of its number
-/// types' lengths; the XML this crate loads does not, so it is done here,
-/// once.
-static POSSIBLE_LENGTHS: LazyLock<Vec<Lengths>> = LazyLock::new(|| {
-    let mut table = vec![Lengths::default(); 1000];
-    for (code, slot) in table.iter_mut().enumerate() {
-        let Some(metas) = u16::try_from(code).ok().and_then(|c| DATABASE.by_code(&c)) else {
-            continue;
-        };
-        // The main region decides, as `getRegionCodeForCountryCode` does.
-        let main = metas.iter().find(|m| m.is_main_country_for_code());
-        if let Some(meta) = main.or(metas.first()) {
-            *slot = lengths_of(meta);
-        }
-    }
-    table
-});
-
+/// libphonenumber's build step gives each region's general description
+/// the union of its number types' lengths; the XML the crate loads does
+/// not, so the table is made with this.
+#[cfg(test)]
 fn lengths_of(meta: &Metadata) -> Lengths {
     let d = meta.descriptors();
     // The types libphonenumber's build step folds into the general
@@ -524,22 +296,37 @@ mod tests {
             ("+81 3-1234-5678", "81312345678"),
             ("+61 (0)2 9876 5432", "61298765432"),
             ("+43 1 234 5678", "4312345678"),
+            // Non-geographic: the calling code's own metadata.
+            ("+800 1234 5678", "80012345678"),
+            // The region's international prefix (US: 011) instead of `+`.
+            ("011 44 20 7946 0958", "442079460958"),
+            // National numbers of the default region.
+            ("(650) 555-1212", "16505551212"),
+            ("555-1212", "15551212"),
         ] {
             let mut out = String::new();
-            assert_eq!(international(input, &mut out), Some(true), "{input}");
+            assert_eq!(parse::e164(input, us(), &mut out), Some(true), "{input}");
             assert_eq!(out, e164, "{input}");
         }
         // Impossible after parsing: the plain rule.
-        assert_eq!(international("+44 20", &mut String::new()), Some(false));
+        assert_eq!(parse::e164("+44 20", us(), &mut String::new()), Some(false));
         // Left to the library.
         for input in [
-            "+800 1234 5678",
             "+0 20 7946 0958",
             "+44 20 7946 0958 ext 2",
-            "020 7946 0958",
+            "tel:+1-650-555-1212",
+            "1-800-FLOWERS",
         ] {
-            assert_eq!(international(input, &mut String::new()), None, "{input}");
+            assert_eq!(
+                parse::e164(input, us(), &mut String::new()),
+                None,
+                "{input}"
+            );
         }
+    }
+
+    fn us() -> usize {
+        parse::region_index("US").unwrap()
     }
 
     fn ph(input: &str, region: Option<&str>) -> String {
@@ -611,5 +398,67 @@ mod tests {
                 let _ = ph(input, Some(region));
             }
         }
+    }
+
+    /// `meta.rs` holds what parsing needs of every region's metadata, as
+    /// the crate has it. When the crate's metadata changes, this fails;
+    /// `OFFCONV_BLESS=1 cargo test --lib metadata_table_is_current`
+    /// writes the file anew.
+    #[test]
+    fn metadata_table_is_current() {
+        let strip = |p: &str| p.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let mut regions = Vec::new();
+        for code in 1u16..1000 {
+            let Some(metas) = DATABASE.by_code(&code) else {
+                continue;
+            };
+            // Non-geographic codes (`+800`) have one entry each, id `001`.
+            for (i, meta) in metas.iter().enumerate() {
+                let lengths = lengths_of(meta);
+                let national_prefix =
+                    match (meta.national_prefix_for_parsing(), meta.national_prefix()) {
+                        (Some(re), _) => Some(strip(re.as_str())),
+                        (None, Some(p)) if !p.is_empty() => Some(regex::escape(p)),
+                        _ => None,
+                    };
+                regions.push(format!(
+                    "    Region {{ id: {:?}, code: {code}, main: {}, idd: {:?}, national_prefix: {:?}, transform: {:?}, general: {:?}, lengths: {:#x}, local_lengths: {:#x} }},\n",
+                    meta.id(),
+                    i == 0,
+                    meta.international_prefix().map(|r| strip(r.as_str())),
+                    national_prefix,
+                    meta.national_prefix_transform_rule().map(strip),
+                    strip(meta.descriptors().general().national_number().as_str()),
+                    lengths.national,
+                    lengths.local,
+                ));
+            }
+        }
+        regions.sort();
+        let mut text = String::from(
+            "//! Generated from the `phonenumber` crate's metadata by the test\n\
+             //! `normalize::phone::tests::metadata_table_is_current`; do not edit.\n\
+             use super::parse::Region;\n\n\
+             #[rustfmt::skip]\n\
+             pub(super) static REGIONS: &[Region] = &[\n",
+        );
+        for r in &regions {
+            text.push_str(r);
+        }
+        text.push_str("];\n");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/normalize/phone/meta.rs");
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != text {
+            if std::env::var_os("OFFCONV_BLESS").is_some() {
+                std::fs::write(path, &text).unwrap();
+                return;
+            }
+            panic!(
+                "src/normalize/phone/meta.rs is not what the phonenumber crate's metadata gives; \
+                 regenerate it: OFFCONV_BLESS=1 cargo test --lib metadata_table_is_current"
+            );
+        }
+        // Sorted by id (then code), for the binary search.
+        assert!(regions.windows(2).all(|w| w[0] < w[1]));
     }
 }
