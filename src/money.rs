@@ -115,15 +115,16 @@ pub fn parse_value(raw: &str) -> Result<Option<Amount<'_>>, ValueError> {
 /// `1,234.50` → `1234.50`; digits with optional thousands commas (groups
 /// of three) and at most one decimal point. Anything else is `None`.
 fn canonical_decimal(s: &str) -> Option<String> {
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
+    // Byte searches: a `char` pattern costs a `memcmp` call per match.
+    let (int, frac) = match s.bytes().position(|b| b == b'.') {
+        Some(dot) => (&s[..dot], Some(&s[dot + 1..])),
         None => (s, None),
     };
     if int.is_empty() && frac.is_none_or(str::is_empty) {
         return None;
     }
     let mut out = String::with_capacity(s.len());
-    if int.contains(',') {
+    if int.as_bytes().contains(&b',') {
         let mut groups = int.split(',');
         let first = groups.next()?;
         if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {

@@ -17,8 +17,13 @@ pub(super) fn worth_it(field: crate::normalize::Field) -> bool {
     !matches!(field, Field::Em | Field::Ph | Field::ExternalId)
 }
 
-/// Slots per worker: 4096 cache lines, 256 KB.
-const SLOTS: usize = 4096;
+/// Slots per field: 1024 cache lines, 64 KB. Each field has its own, so
+/// values that rarely repeat (zip codes of a national chain) cannot evict
+/// those that do (states, first names).
+const SLOTS: usize = 1024;
+
+/// Fields a memo can serve (`Field` as an index).
+pub(super) const PARTS: usize = 16;
 
 /// Longer raw values are not memoized (and rarely repeat): the key is
 /// three machine words, so a slot is one cache line and a lookup compares
@@ -90,10 +95,11 @@ pub(super) struct Memo {
 }
 
 impl Memo {
-    /// The memoized result for `raw` under `tag` (non-zero), else
-    /// `compute()`, remembered.
+    /// The memoized result for `raw` under `tag` (non-zero) in the slots
+    /// of `part` (the field), else `compute()`, remembered.
     pub fn get_or_compute(
         &mut self,
+        part: usize,
         tag: u32,
         raw: &str,
         compute: impl FnOnce() -> Hashed,
@@ -104,11 +110,11 @@ impl Memo {
             return compute();
         }
         if self.slots.is_empty() {
-            self.slots = vec![EMPTY; SLOTS];
+            self.slots = vec![EMPTY; SLOTS * PARTS];
         }
         let key = words(bytes);
         let len = bytes.len() as u8;
-        let slot = &mut self.slots[index(tag, len, &key)];
+        let slot = &mut self.slots[part % PARTS * SLOTS + index(tag, len, &key)];
         if slot.tag == tag && slot.len == len && slot.key == key {
             return slot.value();
         }
@@ -153,20 +159,32 @@ mod tests {
     #[test]
     fn remembers_exact_values_only() {
         let mut memo = Memo::default();
-        assert_eq!(memo.get_or_compute(1, "Chicago", || hashed(1)), hashed(1));
+        assert_eq!(
+            memo.get_or_compute(0, 1, "Chicago", || hashed(1)),
+            hashed(1)
+        );
         // A hit does not compute again.
         assert_eq!(
-            memo.get_or_compute(1, "Chicago", || unreachable!()),
+            memo.get_or_compute(0, 1, "Chicago", || unreachable!()),
             hashed(1)
         );
         // Another tag (field, mapper) or spelling is another value.
-        assert_eq!(memo.get_or_compute(2, "Chicago", || hashed(2)), hashed(2));
-        assert_eq!(memo.get_or_compute(1, "chicago", || hashed(3)), hashed(3));
-        assert_eq!(memo.get_or_compute(1, "Chicago ", || hashed(4)), hashed(4));
+        assert_eq!(
+            memo.get_or_compute(0, 2, "Chicago", || hashed(2)),
+            hashed(2)
+        );
+        assert_eq!(
+            memo.get_or_compute(0, 1, "chicago", || hashed(3)),
+            hashed(3)
+        );
+        assert_eq!(
+            memo.get_or_compute(0, 1, "Chicago ", || hashed(4)),
+            hashed(4)
+        );
         // Too long to memoize: computed every time.
         let long = "x".repeat(KEY_MAX + 1);
-        assert_eq!(memo.get_or_compute(1, &long, || hashed(5)), hashed(5));
-        assert_eq!(memo.get_or_compute(1, &long, || hashed(6)), hashed(6));
+        assert_eq!(memo.get_or_compute(0, 1, &long, || hashed(5)), hashed(5));
+        assert_eq!(memo.get_or_compute(0, 1, &long, || hashed(6)), hashed(6));
     }
 
     #[test]
@@ -192,14 +210,20 @@ mod tests {
         ];
         for (i, v) in values.iter().enumerate() {
             let key = format!("k{i}");
-            assert_eq!(memo.get_or_compute(3, &key, || *v), *v);
-            assert_eq!(memo.get_or_compute(3, &key, || unreachable!()), *v);
+            assert_eq!(memo.get_or_compute(0, 3, &key, || *v), *v);
+            assert_eq!(memo.get_or_compute(0, 3, &key, || unreachable!()), *v);
         }
         // 24 bytes is the longest key; a 23-byte prefix is another key.
         let long = "abcdefghijklmnopqrstuvwx";
-        assert_eq!(memo.get_or_compute(3, long, || values[1]), values[1]);
-        assert_eq!(memo.get_or_compute(3, &long[..23], || values[2]), values[2]);
-        assert_eq!(memo.get_or_compute(3, long, || unreachable!()), values[1]);
+        assert_eq!(memo.get_or_compute(0, 3, long, || values[1]), values[1]);
+        assert_eq!(
+            memo.get_or_compute(0, 3, &long[..23], || values[2]),
+            values[2]
+        );
+        assert_eq!(
+            memo.get_or_compute(0, 3, long, || unreachable!()),
+            values[1]
+        );
     }
 
     #[test]
@@ -209,7 +233,7 @@ mod tests {
         for round in 0..2 {
             for i in 0..(SLOTS as u32 * 3) {
                 let key = format!("v{i}");
-                let got = memo.get_or_compute(7, &key, || hashed((i % 251) as u8));
+                let got = memo.get_or_compute(0, 7, &key, || hashed((i % 251) as u8));
                 assert_eq!(got, hashed((i % 251) as u8), "{key} round {round}");
             }
         }

@@ -322,8 +322,12 @@ impl RowMapper {
                 let normalized = &mut s.normalized;
                 let mut compute = || self.hash_value(field, raw, zip_is_us, normalized);
                 let hashed = if memo::worth_it(field) {
-                    s.memo
-                        .get_or_compute(self.memo_tag(field, zip_is_us), raw, compute)
+                    s.memo.get_or_compute(
+                        field as usize,
+                        self.memo_tag(field, zip_is_us),
+                        raw,
+                        compute,
+                    )
                 } else {
                     compute()
                 };

@@ -115,7 +115,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub(crate) fn zip(input: &str, out: &mut String) {
     let input = text::nfc(input);
     text::push_lowercase(&input, out);
-    if let Some(dash) = out.find('-') {
+    if let Some(dash) = out.bytes().position(|b| b == b'-') {
         out.truncate(dash);
     }
     text::trim_in_place(out);
