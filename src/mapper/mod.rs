@@ -49,7 +49,8 @@ impl<'r> Row<'r> {
 pub struct Scratch {
     normalized: String,
     values: Vec<[u8; 32]>,
-    user_data: String,
+    /// The length of the last event, to size the next one's buffer.
+    event_len: usize,
     memo: memo::Memo,
 }
 
@@ -233,7 +234,18 @@ impl RowMapper {
             None => self.action_source.as_str(),
         };
         let event_time = self.event_time(rec, action_source)?;
-        let (keys, plain_keys) = self.user_data(rec, scratch)?;
+        // Written straight into the event, sized from the last one.
+        let mut json = String::with_capacity(scratch.event_len + 64);
+        json.push_str("{\"event_name\":");
+        push_json_str(&mut json, event_name);
+        json.push_str(",\"event_time\":");
+        json.push_str(itoa::Buffer::new().format(event_time));
+        json.push_str(",\"event_id\":");
+        push_json_str(&mut json, event_id);
+        json.push_str(",\"action_source\":\"");
+        json.push_str(action_source);
+        json.push_str("\",\"user_data\":");
+        let (keys, plain_keys) = self.user_data(rec, scratch, &mut json)?;
         if keys.is_empty() && !plain_keys {
             let columns: Vec<&str> = plan
                 .hashed
@@ -248,18 +260,9 @@ impl RowMapper {
                 ),
             ));
         }
-
-        let mut json = String::with_capacity(scratch.user_data.len() + 256);
-        json.push_str("{\"event_name\":");
-        push_json_str(&mut json, event_name);
-        let _ = write!(json, ",\"event_time\":{event_time},\"event_id\":");
-        push_json_str(&mut json, event_id);
-        json.push_str(",\"action_source\":\"");
-        json.push_str(action_source);
-        json.push_str("\",\"user_data\":");
-        json.push_str(&scratch.user_data);
         self.custom_data(rec, event_name, &mut json, order)?;
         json.push('}');
+        scratch.event_len = json.len();
         Ok((json, keys, plain_keys))
     }
 
@@ -287,12 +290,16 @@ impl RowMapper {
         }
     }
 
-    /// Writes the `user_data` object into `scratch.user_data`.
-    fn user_data(&self, rec: &Row<'_>, s: &mut Scratch) -> Result<(KeySet, bool), Rejection> {
+    /// Writes the `user_data` object into `out`.
+    fn user_data(
+        &self,
+        rec: &Row<'_>,
+        s: &mut Scratch,
+        out: &mut String,
+    ) -> Result<(KeySet, bool), Rejection> {
         let plan = &self.plan;
         let mut keys = KeySet::default();
-        s.user_data.clear();
-        s.user_data.push('{');
+        out.push('{');
         let mut first = true;
         // The row's country decides the US zip rule.
         let mut row_is_us = self.default_is_us;
@@ -311,10 +318,10 @@ impl RowMapper {
                 {
                     // Sent as it is, without hashing (a value that already
                     // is a digest goes on as one, below).
-                    write_key(&mut s.user_data, &mut first, field.key());
-                    s.user_data.push('[');
-                    push_json_str(&mut s.user_data, &s.normalized);
-                    s.user_data.push(']');
+                    write_key(out, &mut first, field.key());
+                    out.push('[');
+                    push_json_str(out, &s.normalized);
+                    out.push(']');
                     keys.insert(field);
                     continue;
                 }
@@ -344,17 +351,17 @@ impl RowMapper {
                 continue;
             }
             keys.insert(field);
-            write_key(&mut s.user_data, &mut first, field.key());
-            s.user_data.push('[');
+            write_key(out, &mut first, field.key());
+            out.push('[');
             for (i, v) in s.values.iter().enumerate() {
                 if i > 0 {
-                    s.user_data.push(',');
+                    out.push(',');
                 }
-                s.user_data.push('"');
-                normalize::push_hex(&mut s.user_data, v);
-                s.user_data.push('"');
+                out.push('"');
+                normalize::push_hex(out, v);
+                out.push('"');
             }
-            s.user_data.push(']');
+            out.push(']');
         }
         // Fill in the default country as a key when no country column gave one.
         if !keys.contains(Field::Country)
@@ -363,10 +370,10 @@ impl RowMapper {
             && !keys.is_empty()
         {
             keys.insert(Field::Country);
-            write_key(&mut s.user_data, &mut first, Field::Country.key());
-            s.user_data.push_str("[\"");
-            normalize::push_hex(&mut s.user_data, default);
-            s.user_data.push_str("\"]");
+            write_key(out, &mut first, Field::Country.key());
+            out.push_str("[\"");
+            normalize::push_hex(out, default);
+            out.push_str("\"]");
         }
         let mut plain = false;
         for (key, col) in &plan.plain {
@@ -375,10 +382,10 @@ impl RowMapper {
                 continue;
             }
             plain = true;
-            write_key(&mut s.user_data, &mut first, key);
-            push_json_str(&mut s.user_data, value);
+            write_key(out, &mut first, key);
+            push_json_str(out, value);
         }
-        s.user_data.push('}');
+        out.push('}');
         Ok((keys, plain))
     }
 
