@@ -23,17 +23,22 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; mapping
 for rows in $SIZES; do
   target/release/examples/gen_sales --rows "$rows" --now "$NOW" ${LINE_ITEMS:+--line-items} --out "$WORK/sales.csv"
   rates=()
+  cpus=()
   rss=0
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time" target/release/offconv validate "$WORK/sales.csv" \
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" target/release/offconv validate "$WORK/sales.csv" \
       --mapping "$MAPPING" --now "$NOW" --report "$WORK/report.csv" \
       --payloads "$WORK/payloads.ndjson" -q || true
-    read -r wall kb < <(tail -n 1 "$WORK/time")
+    read -r wall user sys kb < <(tail -n 1 "$WORK/time")
     rates+=("$(python3 -c "print(int($rows / $wall))")")
+    cpus+=("$(python3 -c "print(round($user + $sys, 2))")")
     rss=$((kb > rss ? kb : rss))
     rm -f "$WORK/report.csv" "$WORK/payloads.ndjson"
   done
   median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$rows rows: median $median rows/s over $RUNS runs (${rates[*]}); peak RSS $((rss / 1024)) MB"
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  # CPU seconds (user + sys) tell more than wall time on a shared virtual
+  # machine, whose speed drifts by a third from one minute to the next.
+  echo "$rows rows: median $median rows/s over $RUNS runs (${rates[*]}); median CPU $cpu s; peak RSS $((rss / 1024)) MB"
   rm -f "$WORK/sales.csv"
 done

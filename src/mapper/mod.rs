@@ -318,7 +318,7 @@ impl RowMapper {
                 {
                     // Sent as it is, without hashing (a value that already
                     // is a digest goes on as one, below).
-                    write_key(out, &mut first, field.key());
+                    write_plain_key(out, &mut first, field.key());
                     out.push('[');
                     push_json_str(out, &s.normalized);
                     out.push(']');
@@ -351,7 +351,7 @@ impl RowMapper {
                 continue;
             }
             keys.insert(field);
-            write_key(out, &mut first, field.key());
+            write_plain_key(out, &mut first, field.key());
             out.push('[');
             for (i, v) in s.values.iter().enumerate() {
                 if i > 0 {
@@ -370,7 +370,7 @@ impl RowMapper {
             && !keys.is_empty()
         {
             keys.insert(Field::Country);
-            write_key(out, &mut first, Field::Country.key());
+            write_plain_key(out, &mut first, Field::Country.key());
             out.push_str("[\"");
             normalize::push_hex(out, default);
             out.push_str("\"]");
@@ -382,7 +382,7 @@ impl RowMapper {
                 continue;
             }
             plain = true;
-            write_key(out, &mut first, key);
+            write_plain_key(out, &mut first, key);
             push_json_str(out, value);
         }
         out.push('}');
@@ -442,7 +442,7 @@ impl RowMapper {
         let mut has_value = false;
         if let (None, Some(order)) = (plan.value_column, order) {
             // Line items without an order total: the sum of the items.
-            write_key(json, &mut first, "value");
+            write_plain_key(json, &mut first, "value");
             json.push_str(&order.value);
             has_value = true;
         }
@@ -450,7 +450,7 @@ impl RowMapper {
             let name = plan.column_name(col);
             match money::parse_value(self.text(rec, col)?) {
                 Ok(Some(amount)) => {
-                    write_key(json, &mut first, "value");
+                    write_plain_key(json, &mut first, "value");
                     json.push_str(&amount.decimal);
                     has_value = true;
                     value_currency = amount.currency.map(str::to_ascii_uppercase);
@@ -521,7 +521,7 @@ impl RowMapper {
         }
         match &currency {
             Some(code) => {
-                write_key(json, &mut first, "currency");
+                write_plain_key(json, &mut first, "currency");
                 push_json_str(json, code);
             }
             None if has_value => {
@@ -544,7 +544,7 @@ impl RowMapper {
         if let Some(col) = plan.order_id_column {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
-                write_key(json, &mut first, "order_id");
+                write_plain_key(json, &mut first, "order_id");
                 push_json_str(json, id);
             }
         }
@@ -556,13 +556,13 @@ impl RowMapper {
             }
         }
         if let Some(order) = order {
-            write_key(json, &mut first, "contents");
+            write_plain_key(json, &mut first, "contents");
             json.push_str(&order.contents);
-            write_key(json, &mut first, "content_ids");
+            write_plain_key(json, &mut first, "content_ids");
             json.push_str(&order.content_ids);
-            write_key(json, &mut first, "content_type");
+            write_plain_key(json, &mut first, "content_type");
             json.push_str("\"product\"");
-            write_key(json, &mut first, "num_items");
+            write_plain_key(json, &mut first, "num_items");
             let _ = write!(json, "{}", order.num_items);
         }
         if first {
@@ -574,7 +574,18 @@ impl RowMapper {
     }
 }
 
-/// Writes `"key":` with a separating comma when needed.
+/// [`write_key`] for the keys offconv itself names (Meta's field names:
+/// `em`, `value`, `client_ip_address`): nothing in them to escape.
+fn write_plain_key(out: &mut String, first: &mut bool, key: &'static str) {
+    debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    out.push_str(if *first { "\"" } else { ",\"" });
+    *first = false;
+    out.push_str(key);
+    out.push_str("\":");
+}
+
+/// Writes `"key":` with a separating comma when needed (a key from the
+/// mapping file, escaped).
 fn write_key(out: &mut String, first: &mut bool, key: &str) {
     if !*first {
         out.push(',');
