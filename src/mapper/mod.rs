@@ -594,3 +594,93 @@ fn write_key(out: &mut String, first: &mut bool, key: &str) {
     push_json_str(out, key);
     out.push(':');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A mapper for `em,cust,city` with `[normalize]` lines added.
+    fn mapper(normalize: &str) -> RowMapper {
+        let text = format!(
+            "[event]\nname = \"Purchase\"\naction_source = \"physical_store\"\ntime_column = \"t\"\n\
+             timezone = \"UTC\"\nid_column = \"id\"\n[custom_data]\ncurrency = \"USD\"\nvalue_column = \"v\"\n\
+             [user_data]\nem = \"em\"\nexternal_id = \"cust\"\nct = \"city\"\n[normalize]\n{normalize}"
+        );
+        let mapping = Mapping::parse(&text, Path::new("t.toml")).unwrap();
+        let header: Vec<String> = ["id", "t", "v", "em", "cust", "city"]
+            .map(String::from)
+            .to_vec();
+        let plan = mapping.resolve(&header, "t.csv").unwrap();
+        RowMapper::new(&mapping, plan, 1_795_700_000)
+    }
+
+    fn user_data(
+        m: &RowMapper,
+        scratch: &mut Scratch,
+        cust: &str,
+        city: &str,
+    ) -> serde_json::Value {
+        let record = ByteRecord::from(vec![
+            "o1",
+            "2026-11-25 10:00:00",
+            "12.50",
+            "a@example.com",
+            cust,
+            city,
+        ]);
+        match m.map(&record, scratch) {
+            Verdict::Valid(ev) => {
+                let v: serde_json::Value = serde_json::from_str(&ev.json).unwrap();
+                v["user_data"].clone()
+            }
+            Verdict::Rejected { rejection, .. } => panic!("{rejection:?}"),
+        }
+    }
+
+    fn sha(s: &str) -> String {
+        normalize::sha256_hex_string(s.as_bytes())
+    }
+
+    #[test]
+    fn external_id_unhashed_hashed_and_already_a_digest() {
+        let digest = sha("already");
+        let plain = mapper("hash_external_id = false\n");
+        let mut scratch = Scratch::default();
+        let ud = user_data(&plain, &mut scratch, " CUST 1 ", "Chicago");
+        assert_eq!(ud["external_id"], serde_json::json!(["cust1"]), "{ud}");
+        // A digest goes on as the digest, lowercased, even unhashed.
+        let ud = user_data(&plain, &mut scratch, &digest.to_uppercase(), "Chicago");
+        assert_eq!(ud["external_id"], serde_json::json!([digest]), "{ud}");
+        let hashed = mapper("");
+        let ud = user_data(&hashed, &mut scratch, " CUST 1 ", "Chicago");
+        assert_eq!(ud["external_id"], serde_json::json!([sha("cust1")]), "{ud}");
+    }
+
+    /// The memo answers a repeated value exactly as the first time, for
+    /// each mapper on its own (one worker's scratch serves every input).
+    #[test]
+    fn memoized_values_hash_as_computed() {
+        let mut scratch = Scratch::default();
+        let m = mapper("");
+        for city in [
+            "Chicago",
+            "CHICAGO",
+            "São Paulo",
+            "Chicago",
+            "29 Palms",
+            "São Paulo",
+        ] {
+            let ud = user_data(&m, &mut scratch, "c", city);
+            let mut fresh = Scratch::default();
+            assert_eq!(ud, user_data(&m, &mut fresh, "c", city), "{city}");
+        }
+        let ud = user_data(&m, &mut scratch, "c", "São Paulo");
+        assert_eq!(ud["ct"], serde_json::json!([sha("saopaulo")]), "{ud}");
+        assert!(
+            user_data(&m, &mut scratch, "c", "29 Palms")
+                .get("ct")
+                .is_none()
+        );
+    }
+}
