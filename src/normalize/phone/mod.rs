@@ -310,10 +310,21 @@ mod tests {
         }
         // Impossible after parsing: the plain rule.
         assert_eq!(parse::e164("+44 20", us(), &mut String::new()), Some(false));
+        // Extensions are dropped, the rest read the same way.
+        for (input, e164) in [
+            ("+43 1 234 5678 ext. 12", "4312345678"),
+            ("+44 (0)20 7946 0958 x12", "442079460958"),
+            ("+55 11 91234-5678 #22", "5511912345678"),
+            ("(650) 555-1212 Extension 3", "16505551212"),
+        ] {
+            let mut out = String::new();
+            assert_eq!(parse::e164(input, us(), &mut out), Some(true), "{input}");
+            assert_eq!(out, e164, "{input}");
+        }
         // Left to the library.
         for input in [
             "+0 20 7946 0958",
-            "+44 20 7946 0958 ext 2",
+            "12 x345",
             "tel:+1-650-555-1212",
             "1-800-FLOWERS",
         ] {

@@ -1,8 +1,9 @@
 //! libphonenumber's `parse` (the Python port's `phonenumberutil.parse`,
 //! step for step) for the shapes exports hold: ASCII digits and the
 //! separators ` ()-./`, with or without a leading `+` (or `00`, which
-//! offconv reads as `+`). Anything else (letters, extensions, other
-//! scripts' digits, `tel:` URIs) is left to the `phonenumber` crate.
+//! offconv reads as `+`), and an extension at the end (`ext. 12`, `x12`,
+//! `#22`), dropped as libphonenumber drops it. Anything else (letters,
+//! other scripts' digits, `tel:` URIs) is left to the `phonenumber` crate.
 //!
 //! Why not the crate for everything: it strips the *default region's*
 //! national prefix from a number written with another country code
@@ -15,8 +16,8 @@
 //! crate's own, written out once into `meta.rs` (a test keeps the two
 //! equal) and compiled per region on first use.
 //!
-//! `phone_intl.csv` and `phone_national.csv` (made with the Python port,
-//! same metadata version) pin the answers.
+//! `phone_intl.csv` (extensions included) and `phone_national.csv` (made
+//! with the Python port, same metadata version) pin the answers.
 
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
@@ -118,6 +119,46 @@ const MAX_NSN: usize = 17;
 /// libphonenumber cannot parse it or finds it impossible, so the plain
 /// rule applies. `None`: not a shape this module reads; ask the library.
 pub(super) fn e164(input: &str, region: usize, out: &mut String) -> Option<bool> {
+    match plain_shape(input, region, out) {
+        Some(answer) => Some(answer),
+        // An extension at the end (`ext. 12`, `x12`, `#22`) is dropped, as
+        // libphonenumber drops it, and what is before it read the same way.
+        None => {
+            let before = &input[..EXTENSION.find(input)?.start()];
+            // libphonenumber keeps the extension when what is before it is
+            // no number; with three digits or more it is one.
+            if before.bytes().filter(u8::is_ascii_digit).count() < 3 {
+                return None;
+            }
+            plain_shape(before, region, out)
+        }
+    }
+}
+
+/// libphonenumber's extension patterns for parsing (`_EXTN_PATTERNS_FOR_PARSING`
+/// of the Python port), at the end of the text, case-insensitive: `;ext=`,
+/// a label (`ext`, `extension`, `anexo`…), an ambiguous one (`x`, `#`,
+/// `~`, `int`), `- 123#`, and the dialling pauses `,,` and `;`.
+static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    let digits = |n: u32| format!("(\\d{{1,{n}}})");
+    let label_end = "[:\\.．]?[ \\x{a0}\\t,-]*";
+    let pattern = [
+        format!(";ext={}", digits(20)),
+        format!(
+            "[ \\x{{a0}}\\t,]*(?:e?xt(?:ensi(?:o\\x{{301}}?|\\x{{f3}}))?n?|ｅ?ｘｔｎ?|доб|anexo){label_end}{}#?",
+            digits(20)
+        ),
+        format!("[ \\x{{a0}}\\t,]*(?:[xｘ#＃~～]|int|ｉｎｔ){label_end}{}#?", digits(9)),
+        format!("[- ]+{}#", digits(6)),
+        format!("[ \\x{{a0}}\\t]*(?:,{{2}}|;){label_end}{}#?", digits(15)),
+        format!("[ \\x{{a0}}\\t]*(?:,)+{label_end}{}#?", digits(9)),
+    ]
+    .join("|");
+    Regex::new(&format!("(?i)(?:{pattern})$")).expect("a valid pattern")
+});
+
+/// [`e164`] for text without an extension.
+fn plain_shape(input: &str, region: usize, out: &mut String) -> Option<bool> {
     let bytes = input.as_bytes();
     let (plus, rest) = match bytes {
         [b'+', rest @ ..] | [b'0', b'0', rest @ ..] => (true, rest),
