@@ -77,9 +77,6 @@ pub struct ReportWriter<W: Write> {
     files: Vec<Vec<u8>>,
     next_seq: u64,
     pending: BTreeMap<u64, ReportLine>,
-    /// The smallest key of `pending` (`u64::MAX`: none), so that a line
-    /// written in order does not walk the tree to learn it.
-    first_pending: u64,
     /// The line being written.
     line: Line,
     /// A second handle on the report file, to fsync it.
@@ -175,7 +172,6 @@ impl<W: Write> ReportWriter<W> {
             files,
             next_seq: 0,
             pending: BTreeMap::new(),
-            first_pending: u64::MAX,
             line: Line::default(),
             sync_file: None,
             ahead: None,
@@ -187,11 +183,13 @@ impl<W: Write> ReportWriter<W> {
         if line.seq == self.next_seq {
             self.write(&line)?;
             self.next_seq += 1;
-            while self.next_seq == self.first_pending {
-                let (_, line) = self.pending.pop_first().expect("first_pending is pending");
+            while let Some(entry) = self.pending.first_entry() {
+                if *entry.key() != self.next_seq {
+                    break;
+                }
+                let line = entry.remove();
                 self.write(&line)?;
                 self.next_seq += 1;
-                self.first_pending = self.pending.first_key_value().map_or(u64::MAX, |(k, _)| *k);
             }
             if self.pending.is_empty()
                 && let Some(ahead) = self.ahead.as_mut().filter(|a| a.dirty)
@@ -208,7 +206,6 @@ impl<W: Write> ReportWriter<W> {
                 self.line.write(&mut ahead.out, &self.files, &line)?;
                 ahead.dirty = true;
             }
-            self.first_pending = self.first_pending.min(line.seq);
             self.pending.insert(line.seq, line);
         }
         Ok(())

@@ -8,7 +8,7 @@
 //! nearly unique per customer, so a memo would only miss.
 //!
 //! One memo per CPU worker (no locks), direct-mapped: a slot holds the
-//! last raw value that hashed to it, compared byte for byte, so a hit is
+//! last raw value that hashed to it, compared whole, so a hit is
 //! always the exact value; a collision only costs a recomputation.
 
 /// Whether values of `field` repeat enough to memoize.
@@ -23,7 +23,7 @@ pub(super) fn worth_it(field: crate::normalize::Field) -> bool {
 const SLOTS: usize = 1024;
 
 /// Fields a memo can serve (`Field` as an index).
-pub(super) const PARTS: usize = 16;
+const PARTS: usize = 16;
 
 /// Longer raw values are not memoized (and rarely repeat): the key is
 /// three machine words, so a slot is one cache line and a lookup compares
@@ -45,7 +45,8 @@ struct Slot {
     /// The raw value's bytes, zero-padded.
     key: [u64; 3],
     digest: [u8; 32],
-    /// Who computed it: mapper, field and zip rule (0: empty slot).
+    /// Who computed it: mapper and zip rule (0: empty slot); the field is
+    /// the part the slot is in.
     tag: u32,
     len: u8,
     /// `HAS_DIGEST`, `KNOWS_COUNTRY`, `IS_US`.

@@ -329,12 +329,8 @@ impl RowMapper {
                 let normalized = &mut s.normalized;
                 let mut compute = || self.hash_value(field, raw, zip_is_us, normalized);
                 let hashed = if memo::worth_it(field) {
-                    s.memo.get_or_compute(
-                        field as usize,
-                        self.memo_tag(field, zip_is_us),
-                        raw,
-                        compute,
-                    )
+                    s.memo
+                        .get_or_compute(field as usize, self.memo_tag(zip_is_us), raw, compute)
                 } else {
                     compute()
                 };
@@ -420,10 +416,11 @@ impl RowMapper {
         }
     }
 
-    /// What a memoized value depends on besides its text: this mapper (its
-    /// options), the field, and for zips the row's country.
-    fn memo_tag(&self, field: Field, zip_is_us: bool) -> u32 {
-        self.id << 5 | (field as u32) << 1 | u32::from(zip_is_us)
+    /// What a memoized value depends on besides its text and field (the
+    /// memo keeps a part per field): this mapper (its options), and for
+    /// zips the row's country.
+    fn memo_tag(&self, zip_is_us: bool) -> u32 {
+        self.id << 1 | u32::from(zip_is_us)
     }
 
     fn custom_data(

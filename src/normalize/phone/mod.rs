@@ -1,13 +1,15 @@
 //! `ph`: the reference keeps the digits and strips leading zeros, which
 //! loses the country code of a number written the national way
 //! (`020 7946 0958` in London becomes `2079460958`, which matches nobody).
-//! **offconv:** with a phone region set, the number goes through
-//! libphonenumber (the `phonenumber` crate) with that region as default and
-//! is written as E.164 digits without `+` and extension; when the library
-//! cannot parse it or finds it impossible, the plain rule applies.
+//! **offconv:** with a phone region set, the number is read as
+//! libphonenumber reads it with that region as default and written as
+//! E.164 digits without `+` and extension; when libphonenumber cannot
+//! parse it or finds it impossible, the plain rule applies. North American
+//! ten- and eleven-digit numbers take a fast path, the shapes exports hold
+//! are parsed by [`parse`], anything else goes to the `phonenumber` crate.
 //!
-//! Without a region the library is never touched: the plain rule is a
-//! single pass over the bytes.
+//! Without a region none of that runs: the plain rule is a single pass
+//! over the bytes.
 
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
@@ -153,7 +155,7 @@ fn via_library(input: &str, region: PhoneRegion, out: &mut String) -> bool {
 /// (the area code starts 2–9, so stripping the national prefix `1` keeps a
 /// viable number); it costs microseconds per call, this a few nanoseconds.
 /// Anything else (letters, extensions, other lengths, a `+` with another
-/// country code) goes to the library. `true` when `out` holds the answer.
+/// country code) goes to [`parse`]. `true` when `out` holds the answer.
 fn north_american(input: &str, out: &mut String) -> bool {
     let bytes = input.as_bytes();
     let (plus, rest) = match bytes.split_first() {
