@@ -19,8 +19,9 @@ pub(super) struct Column<'a> {
     pub profile: ColumnProfile,
 }
 
-/// Every column of a sample, profiled.
-pub(super) fn columns(sample: &Sample) -> Vec<Column<'_>> {
+/// Every column of a sample, profiled; `comma`: amounts are written with a
+/// decimal comma.
+pub(super) fn columns(sample: &Sample, comma: bool) -> Vec<Column<'_>> {
     sample
         .header
         .iter()
@@ -31,16 +32,65 @@ pub(super) fn columns(sample: &Sample) -> Vec<Column<'_>> {
                 .iter()
                 .map(|r| r.get(index).map(String::as_str).unwrap_or(""))
                 .collect();
-            let profile = ColumnProfile::of(&values);
+            let profile = ColumnProfile::of(&values, comma);
+            let claim = names::match_name(name).map(|m| reclaim(m, &profile, &values));
             Column {
                 index,
                 name,
                 values,
-                claim: names::match_name(name),
+                claim,
                 profile,
             }
         })
         .collect()
+}
+
+/// A name's claim the values overrule: a `Name` column of order numbers
+/// (`#1001`, as Shopify writes them) is the order id, not a person.
+fn reclaim(m: NameMatch, p: &ColumnProfile, values: &[&str]) -> NameMatch {
+    if m.role != Role::FullName || p.non_empty == 0 {
+        return m;
+    }
+    let numbers = values.iter().filter(|v| is_order_number(v)).count();
+    if numbers * 10 >= p.non_empty * 8 {
+        NameMatch {
+            role: Role::OrderId,
+            strength: names::Strength::Qualified,
+            rank: usize::MAX - 1,
+        }
+    } else {
+        m
+    }
+}
+
+/// `#1001`, `1001`, `SO-1001`: a short code that ends in digits.
+fn is_order_number(v: &str) -> bool {
+    let v = v.trim();
+    let body = v.strip_prefix('#').unwrap_or(v);
+    let letters = body.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let rest = body[letters..].trim_start_matches('-');
+    letters <= 4 && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The roles that identify a customer: a constant column never holds one.
+fn is_customer_key(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Email
+            | Role::Phone
+            | Role::FirstName
+            | Role::LastName
+            | Role::FullName
+            | Role::ExternalId
+            | Role::Dob
+            | Role::Zip
+    )
+}
+
+/// Whether a column holds one value on every sampled row (five or more):
+/// the shop's own email or country, never a customer's key.
+pub(super) fn constant(col: &Column) -> bool {
+    col.values.len() >= 5 && col.profile.non_empty == col.values.len() && col.profile.distinct == 1
 }
 
 /// A role a column holds after its values were checked.
@@ -222,8 +272,15 @@ fn check_claim(
         Role::FullName if p.non_empty == 0 || p.person_names * 2 < p.non_empty => {
             Err("no field matches its name or values".into())
         }
+        Role::OrderId if rows > 0 && p.non_empty == 0 => {
+            Err("named like an order id, but empty in the sample".into())
+        }
+        Role::OrderId if p.non_empty * 2 < rows => Err(format!(
+            "named like an order id, but filled in only {} of {rows} sampled rows",
+            p.non_empty
+        )),
         // A bare `id` is the sale's own id only if no two rows share it.
-        Role::OrderId if names::fold(col.name) == "id" && (!p.unique || p.non_empty == 0) => {
+        Role::OrderId if names::fold(col.name) == "id" && !p.unique => {
             Err("a generic id whose sampled values repeat, so not an order id".into())
         }
         Role::OrderId if p.unique && p.non_empty > 0 => {
@@ -234,10 +291,14 @@ fn check_claim(
             if rows == 0 {
                 return Ok((format!("{by_name} (no rows to check)"), Some(fit)));
             }
-            if fit.parsed * 2 < rows {
+            if p.non_empty == 0 {
+                return Err("named like a time, but empty in the sample".into());
+            }
+            if fit.parsed * 10 < p.non_empty * 8 {
                 return Err(format!(
-                    "named like a time, but only {} of its values parse as times",
-                    pct(fit.parsed, p.non_empty)
+                    "named like a time, but {} of its {} values do not parse as times",
+                    p.non_empty - fit.parsed,
+                    p.non_empty
                 ));
             }
             let how = if fit.format.is_some() {
@@ -316,13 +377,29 @@ impl<'a> Placer<'a> {
             .enumerate()
             .filter_map(|(i, c)| c.as_ref().map(|c| (i, c)))
             .filter(|(i, c)| c.role == role && !self.used[*i])
+            .filter(|(i, _)| !(is_customer_key(role) && constant(&self.columns[*i])))
             .collect();
-        found.sort_by(|a, b| {
-            b.1.strength
-                .cmp(&a.1.strength)
-                .then(a.1.rank.cmp(&b.1.rank))
-                .then(a.0.cmp(&b.0))
-        });
+        let filled = |i: usize| self.columns[i].profile.non_empty;
+        let most = found
+            .iter()
+            .map(|(i, _)| filled(*i))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        // The fuller column first (in tenths of the fullest), then a unique
+        // order id before a repeated one, then the name's strength, the most
+        // specific spelling, and header order (billing before shipping).
+        let key = |(i, c): &(usize, &Claim)| {
+            let unique = role == Role::OrderId && self.columns[*i].profile.unique;
+            (
+                std::cmp::Reverse(filled(*i) * 10 / most),
+                std::cmp::Reverse(unique),
+                std::cmp::Reverse(c.strength),
+                c.rank,
+                *i,
+            )
+        };
+        found.sort_by_key(key);
         found.into_iter().map(|(i, c)| (i, c.why.clone())).collect()
     }
 
@@ -376,12 +453,20 @@ impl<'a> Placer<'a> {
                 .unplaced
                 .remove(&col.index)
                 .or_else(|| {
+                    let key = claims.claims[col.index]
+                        .as_ref()
+                        .is_some_and(|c| is_customer_key(c.role));
+                    (key && constant(col)).then(|| {
+                        "the same value on every sampled row, so not a customer's (the shop's own?)"
+                            .to_owned()
+                    })
+                })
+                .or_else(|| {
                     let full_name = claims.claims[col.index]
                         .as_ref()
                         .is_some_and(|c| c.role == Role::FullName);
-                    full_name.then(|| {
-                        "a whole name; Meta takes first and last name apart (fn, ln)".to_owned()
-                    })
+                    full_name
+                        .then(|| "a whole name; fn and ln come from their own columns".to_owned())
                 })
                 .or_else(|| rejected.remove(&col.index))
                 .unwrap_or_else(|| unplaced_reason(col));
@@ -405,8 +490,12 @@ fn unplaced_reason(col: &Column) -> String {
         "an IP address: map it as client_ip_address if it is the customer's".into()
     } else if folded.contains("address") || folded.contains("street") {
         "a street address, which Meta does not take (only ct, st, zp, country)".into()
-    } else if names::is_partial_amount(col.name) && p.amounts.parsed * 2 >= p.non_empty {
-        "an amount, but its name says it is not the order total".into()
+    } else if names::is_partial_amount(col.name)
+        && p.non_empty > 0
+        && p.amounts.money_like * 2 >= p.non_empty
+    {
+        "a part of the sale (tax, tip, shipping, fees, a line's price), not what the customer paid"
+            .into()
     } else {
         "no field matches its name or values".into()
     }

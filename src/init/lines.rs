@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use super::claims::{Claim, Column};
 use super::names::{self, Role};
 use super::pct;
+use super::profile;
 use super::{LineItems, Pick};
-use crate::money;
 
 /// What a column of a line item holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub(super) enum ItemRole {
     Id,
     Quantity,
     Price,
+    /// The line's total (price × quantity), when no unit price is there.
+    LineTotal,
     Title,
     Brand,
     Category,
@@ -34,6 +36,7 @@ impl ItemRole {
             ItemRole::Id => "id_column",
             ItemRole::Quantity => "quantity_column",
             ItemRole::Price => "item_price_column",
+            ItemRole::LineTotal => "line_total_column",
             ItemRole::Title => "title_column",
             ItemRole::Brand => "brand_column",
             ItemRole::Category => "category_column",
@@ -46,6 +49,7 @@ impl ItemRole {
             ItemRole::Id => "item id (SKU)",
             ItemRole::Quantity => "quantity",
             ItemRole::Price => "item price",
+            ItemRole::LineTotal => "line total",
             ItemRole::Title => "item name",
             ItemRole::Brand => "brand",
             ItemRole::Category => "category",
@@ -78,6 +82,14 @@ const ITEM_SPELLINGS: &[(ItemRole, &[&str])] = &[
             "ean",
             "gtin",
             "plu",
+            "artikelnummer",
+            "artikelnr",
+            "référence",
+            "reference",
+            "codigo",
+            "código",
+            "codice",
+            "artikelcode",
         ],
     ),
     (
@@ -92,6 +104,15 @@ const ITEM_SPELLINGS: &[(ItemRole, &[&str])] = &[
             "quantityordered",
             "qtyordered",
             "count",
+            "menge",
+            "anzahl",
+            "quantité",
+            "quantite",
+            "cantidad",
+            "quantità",
+            "quantita",
+            "aantal",
+            "quantidade",
         ],
     ),
     (
@@ -106,9 +127,36 @@ const ITEM_SPELLINGS: &[(ItemRole, &[&str])] = &[
             "saleprice",
             "sellingprice",
             "unitcost",
+            "itemcost",
+            "einzelpreis",
+            "stückpreis",
+            "stuckpreis",
+            "prixunitaire",
+            "preciounitario",
+            "prezzounitario",
+            "stuksprijs",
+            "preçounitário",
+            "precounitario",
             // May be the line's total rather than one unit's price: the
             // values are compared with the order total when there is one.
             "lineprice",
+        ],
+    ),
+    (
+        ItemRole::LineTotal,
+        &[
+            "linetotal",
+            "lineamount",
+            "grosssales",
+            "preisbrutto",
+            "gesamtpreis",
+            "orderlinetotal",
+            "totalline",
+            "montantligne",
+            "importelinea",
+            "totaleriga",
+            "regeltotaal",
+            "totallinha",
         ],
     ),
     (
@@ -126,6 +174,25 @@ const ITEM_SPELLINGS: &[(ItemRole, &[&str])] = &[
             "description",
             "itemdescription",
             "productdescription",
+            "beschreibung",
+            "artikel",
+            "artikelname",
+            "produkt",
+            "produktname",
+            "bezeichnung",
+            "désignation",
+            "designation",
+            "libellé",
+            "produit",
+            "artículo",
+            "articulo",
+            "producto",
+            "articolo",
+            "prodotto",
+            "omschrijving",
+            "artikelnaam",
+            "produto",
+            "descrição",
         ],
     ),
     (
@@ -143,6 +210,12 @@ const ITEM_SPELLINGS: &[(ItemRole, &[&str])] = &[
             "itemtype",
             "department",
             "dept",
+            "kategorie",
+            "warengruppe",
+            "catégorie",
+            "categoría",
+            "categoria",
+            "categorie",
         ],
     ),
 ];
@@ -162,6 +235,11 @@ pub(super) fn match_item(name: &str) -> Option<(ItemRole, usize)> {
     };
     if let Some(found) = lookup(&folded) {
         return Some(found);
+    }
+    // A bare `Name` next to item columns (WooCommerce) is the product's;
+    // taken only when no other column names the item.
+    if folded == "name" {
+        return Some((ItemRole::Title, 1000));
     }
     ITEM_QUALIFIERS.iter().find_map(|q| {
         let rest = folded.strip_prefix(q)?;
@@ -249,12 +327,16 @@ impl<'a> OrderShape<'a> {
 
     /// Whether the rows of each order agree on `values` (an order total
     /// written on every line).
+    /// An empty cell on a later row (Shopify writes the order's columns on
+    /// its first line only) does not count against it.
     pub fn constant(&self, values: &[&str]) -> bool {
         self.orders.values().all(|rows| {
             let first = values.get(rows[0]).map_or("", |v| v.trim());
-            rows[1..]
-                .iter()
-                .all(|&r| values.get(r).map_or("", |v| v.trim()) == first)
+            !first.is_empty()
+                && rows[1..].iter().all(|&r| {
+                    let v = values.get(r).map_or("", |v| v.trim());
+                    v.is_empty() || v == first
+                })
         })
     }
 }
@@ -268,6 +350,8 @@ struct Found {
 /// The item columns of an export, or what is missing.
 pub(super) struct Items {
     found: Vec<(ItemRole, Found)>,
+    /// Amounts are written with a decimal comma.
+    comma: bool,
     /// Columns named like an item field whose values say otherwise, or
     /// that lost to a better one, with the reason.
     pub notes: Vec<(usize, String)>,
@@ -280,21 +364,25 @@ pub(super) fn find_items(
     claims: &[Option<Claim>],
     used: &[bool],
     rows: usize,
+    comma: bool,
 ) -> Result<Items, Vec<&'static str>> {
     let mut candidates: Vec<(ItemRole, usize, &Column)> = columns
         .iter()
         .filter(|c| !used[c.index] && !c.name.trim().is_empty())
         .filter(|c| {
-            claims[c.index]
-                .as_ref()
-                .is_none_or(|claim| claim.role == Role::Value)
+            claims[c.index].as_ref().is_none_or(|claim| {
+                claim.role == Role::Value
+                    || claim.role == Role::FullName && names::fold(c.name) == "name"
+            })
         })
         .filter_map(|c| match_item(c.name).map(|(role, rank)| (role, rank, c)))
         .collect();
-    candidates.sort_by_key(|(_, rank, c)| (*rank, c.index));
+    // A unit price before a line total: `item_price` needs no division.
+    candidates.sort_by_key(|(role, rank, c)| (*role == ItemRole::LineTotal, *rank, c.index));
 
     let mut items = Items {
         found: Vec::new(),
+        comma,
         notes: Vec::new(),
     };
     for (role, _, col) in candidates {
@@ -304,6 +392,16 @@ pub(super) fn find_items(
                 role.key(),
                 winner.pick.column
             );
+            items.notes.push((col.index, reason));
+            continue;
+        }
+        // A unit price makes a line total unneeded, and the other way round.
+        let priced = |r: ItemRole| items.found.iter().any(|(f, _)| *f == r);
+        if role == ItemRole::LineTotal && priced(ItemRole::Price)
+            || role == ItemRole::Price && priced(ItemRole::LineTotal)
+        {
+            let reason =
+                "a line's amount, but the item price is read from another column".to_owned();
             items.notes.push((col.index, reason));
             continue;
         }
@@ -321,11 +419,27 @@ pub(super) fn find_items(
             Err(reason) => items.notes.push((col.index, reason)),
         }
     }
-    let missing: Vec<&'static str> = [ItemRole::Id, ItemRole::Quantity, ItemRole::Price]
+    // Without an item id (SumUp writes none) the item's name stands in.
+    if items.get(ItemRole::Id).is_none()
+        && let Some(title) = items.get(ItemRole::Title)
+    {
+        let found = Found {
+            index: title.index,
+            pick: Pick {
+                column: title.pick.column.clone(),
+                why: "no item id column: the item's name stands in for it".into(),
+            },
+        };
+        items.found.push((ItemRole::Id, found));
+    }
+    let mut missing: Vec<&'static str> = [ItemRole::Id, ItemRole::Quantity]
         .into_iter()
         .filter(|role| items.get(*role).is_none())
         .map(ItemRole::what)
         .collect();
+    if items.price().is_none() {
+        missing.push(ItemRole::Price.what());
+    }
     if missing.is_empty() {
         Ok(items)
     } else {
@@ -338,9 +452,21 @@ impl Items {
         self.found.iter().find(|(r, _)| *r == role).map(|(_, f)| f)
     }
 
+    /// The unit price, else the line total, with which one it is.
+    fn price(&self) -> Option<(&Found, bool)> {
+        self.get(ItemRole::Price)
+            .map(|f| (f, false))
+            .or_else(|| self.get(ItemRole::LineTotal).map(|f| (f, true)))
+    }
+
     /// Column indexes of every item column found.
     pub fn indexes(&self) -> impl Iterator<Item = usize> + '_ {
         self.found.iter().map(|(_, f)| f.index)
+    }
+
+    /// The amount column the lines' value is summed from.
+    pub fn price_column(&self) -> Option<&str> {
+        self.price().map(|(f, _)| f.pick.column.as_str())
     }
 
     /// The `[contents]` columns for the guess.
@@ -353,7 +479,11 @@ impl Items {
             first_returning: shape.first_returning.map(str::to_owned),
             id: required(ItemRole::Id),
             quantity: required(ItemRole::Quantity),
-            item_price: required(ItemRole::Price),
+            item_price: self
+                .price()
+                .map(|(f, _)| f.pick.clone())
+                .expect("a price was found"),
+            line_total: self.price().is_some_and(|(_, line)| line),
             title: pick(ItemRole::Title),
             brand: pick(ItemRole::Brand),
             category: pick(ItemRole::Category),
@@ -363,12 +493,25 @@ impl Items {
     /// What the sampled lines will do at upload: orders rejected for a
     /// line without an item id, a quantity of at least 1 or a price.
     pub fn checks(&self, columns: &[Column], rows: usize, checks: &mut Vec<String>) {
-        for role in [ItemRole::Id, ItemRole::Quantity, ItemRole::Price] {
+        let price = self.price().map(|(_, line)| {
+            if line {
+                ItemRole::LineTotal
+            } else {
+                ItemRole::Price
+            }
+        });
+        for role in [Some(ItemRole::Id), Some(ItemRole::Quantity), price]
+            .into_iter()
+            .flatten()
+        {
             let Some(found) = self.get(role) else {
                 continue;
             };
             let values = &columns[found.index].values;
-            let bad = values.iter().filter(|v| !line_reads(role, v)).count();
+            let bad = values
+                .iter()
+                .filter(|v| !line_reads(role, v, self.comma))
+                .count();
             if bad == 0 {
                 continue;
             }
@@ -401,7 +544,9 @@ impl Items {
         checks: &mut Vec<String>,
     ) -> Option<String> {
         let quantity = &columns[self.get(ItemRole::Quantity)?.index].values;
-        let price_col = self.get(ItemRole::Price)?;
+        let (price_col, line_totals) = self.price()?;
+        let comma = self.comma;
+        let amount = |v: &str| profile::amount(v, comma);
         let price = &columns[price_col.index].values;
         let (mut compared, mut by_unit, mut by_line) = (0, 0, 0);
         for rows in shape.orders.values() {
@@ -412,12 +557,15 @@ impl Items {
             let mut line_sum = 0.0;
             let mut several = false;
             let readable = rows.iter().all(|&r| {
-                let (Some(q), Some(p)) = (quantity[r].trim().parse::<u64>().ok(), amount(price[r]))
-                else {
+                let (Some(q), Some(p)) = (whole(quantity[r]), amount(price[r])) else {
                     return false;
                 };
                 several |= q > 1;
-                unit_sum += q as f64 * p;
+                if line_totals {
+                    unit_sum += p;
+                } else {
+                    unit_sum += q as f64 * p;
+                }
                 line_sum += p;
                 true
             });
@@ -435,15 +583,18 @@ impl Items {
         if compared == 0 {
             return None;
         }
-        if by_line > by_unit {
+        if by_line > by_unit && !line_totals {
             checks.push(format!(
                 "[contents] item_price_column \"{}\" reads like each line's total (price × quantity) in {by_line} of {compared} sampled orders; item_price must be the price of one unit",
                 price_col.pick.column
             ));
         }
-        Some(format!(
-            "Σ quantity × item_price equals it in {by_unit} of {compared} sampled orders"
-        ))
+        let sum = if line_totals {
+            "the lines' totals add up to it"
+        } else {
+            "Σ quantity × item_price equals it"
+        };
+        Some(format!("{sum} in {by_unit} of {compared} sampled orders"))
     }
 }
 
@@ -457,22 +608,25 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Whether the upload reads one line's value for `role`.
-fn line_reads(role: ItemRole, v: &str) -> bool {
+fn line_reads(role: ItemRole, v: &str, comma: bool) -> bool {
     let v = v.trim();
     match role {
         ItemRole::Id => !v.is_empty(),
-        ItemRole::Quantity => v.parse::<u64>().is_ok_and(|q| q > 0),
-        ItemRole::Price => matches!(money::parse_value(v), Ok(Some(_))),
+        ItemRole::Quantity => whole(v).is_some_and(|q| q > 0),
+        ItemRole::Price | ItemRole::LineTotal => profile::amount(v, comma).is_some(),
         _ => true,
     }
 }
 
-/// An amount as the upload reads it, as a float for comparing sums.
-fn amount(v: &str) -> Option<f64> {
-    match money::parse_value(v) {
-        Ok(Some(a)) => a.decimal.parse().ok(),
-        _ => None,
-    }
+/// A whole quantity as the upload reads it: `2`, `2.0`, `2.000`.
+fn whole(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let int = match v.split_once('.') {
+        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int,
+        Some(_) => return None,
+        None => v,
+    };
+    int.parse().ok()
 }
 
 /// Confirms an item name's claim against the values: the reason for the
@@ -484,7 +638,9 @@ fn check_item(role: ItemRole, col: &Column, rows: usize) -> Result<String, Strin
     }
     let filled = format!("{} of sampled rows have one", pct(p.non_empty, rows));
     match role {
-        ItemRole::Id | ItemRole::Quantity | ItemRole::Price if p.non_empty * 2 < rows => {
+        ItemRole::Id | ItemRole::Quantity | ItemRole::Price | ItemRole::LineTotal
+            if p.non_empty * 2 < rows =>
+        {
             Err(format!("named like the {}, but only {filled}", role.what()))
         }
         ItemRole::Id => Ok(format!("matched by name; {filled}")),
@@ -494,10 +650,11 @@ fn check_item(role: ItemRole, col: &Column, rows: usize) -> Result<String, Strin
                 .iter()
                 .filter(|v| {
                     let v = v.trim();
-                    !v.is_empty() && v.parse::<i64>().is_ok()
+                    let v = v.strip_prefix('-').unwrap_or(v);
+                    !v.is_empty() && whole(v).is_some()
                 })
                 .count();
-            if whole * 10 >= p.non_empty * 9 {
+            if whole * 10 >= p.non_empty * 8 {
                 Ok(format!(
                     "matched by name; {} of sampled values are whole numbers",
                     pct(whole, p.non_empty)
@@ -509,9 +666,9 @@ fn check_item(role: ItemRole, col: &Column, rows: usize) -> Result<String, Strin
                 ))
             }
         }
-        ItemRole::Price => {
+        ItemRole::Price | ItemRole::LineTotal => {
             let a = &p.amounts;
-            if a.parsed * 10 >= p.non_empty * 9 {
+            if a.parsed * 10 >= p.non_empty * 8 {
                 Ok(format!(
                     "matched by name; {} of sampled values are amounts",
                     pct(a.parsed, p.non_empty)
@@ -550,8 +707,9 @@ mod tests {
         assert_eq!(role("Lineitem name"), Some(ItemRole::Title));
         assert_eq!(role("Product Brand"), Some(ItemRole::Brand));
         assert_eq!(role("Department"), Some(ItemRole::Category));
-        assert_eq!(role("Name"), None);
-        assert_eq!(role("Line Total"), None);
+        assert_eq!(match_item("Name"), Some((ItemRole::Title, 1000)));
+        assert_eq!(role("Line Total"), Some(ItemRole::LineTotal));
+        assert_eq!(role("Gross Sales"), Some(ItemRole::LineTotal));
         assert_eq!(role("Order Total"), None);
         // A plain spelling beats a qualified one.
         assert!(match_item("price").unwrap().1 < match_item("Lineitem price").unwrap().1);

@@ -1,9 +1,13 @@
-//! What a column's name says it holds: the spellings English point-of-sale
-//! exports use for each field, compared without case, spaces, underscores
-//! or dashes (`Postal Code`, `postal_code` and `POSTAL-CODE` are one name).
+//! What a column's name says it holds: the spellings exports use for each
+//! field ([`super::spellings`], in seven languages), compared without case,
+//! spaces, underscores or dashes (`Postal Code`, `postal_code` and
+//! `POSTAL-CODE` are one name), behind or before a qualifier (`Billing City`,
+//! `City (Billing)`, `Kunde E-Mail`).
 //!
 //! A name match is a claim that [`super::profile`] still checks against the
 //! values: a column called `date` full of words is not a sale time.
+
+use super::spellings::{PARTIAL_AMOUNT, QUALIFIERS, SPELLINGS};
 
 /// What a column may hold, as far as `init` is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,303 +54,8 @@ pub struct NameMatch {
     pub rank: usize,
 }
 
-/// Spellings, already folded by [`fold`], most specific first per role.
-const SPELLINGS: &[(Role, &[&str])] = &[
-    (
-        Role::Email,
-        &[
-            "email",
-            "emailaddress",
-            "mail",
-            "emailaddr",
-            "emailid",
-            "customeremail",
-        ],
-    ),
-    (
-        Role::Phone,
-        &[
-            "phone",
-            "phonenumber",
-            "phoneno",
-            "mobile",
-            "mobilenumber",
-            "mobileno",
-            "mobilephone",
-            "cell",
-            "cellphone",
-            "cellnumber",
-            "tel",
-            "telephone",
-            "telephonenumber",
-            "telno",
-            "contactnumber",
-        ],
-    ),
-    (
-        Role::FirstName,
-        &[
-            "firstname",
-            "fname",
-            "givenname",
-            "first",
-            "forename",
-            "firstnm",
-        ],
-    ),
-    (
-        Role::LastName,
-        &[
-            "lastname",
-            "lname",
-            "surname",
-            "familyname",
-            "last",
-            "lastnm",
-        ],
-    ),
-    (
-        Role::FullName,
-        &[
-            "name",
-            "fullname",
-            "customername",
-            "contactname",
-            "clientname",
-        ],
-    ),
-    (Role::Gender, &["gender", "sex"]),
-    (
-        Role::Dob,
-        &[
-            "dob",
-            "dateofbirth",
-            "birthdate",
-            "birthday",
-            "bday",
-            "birthdt",
-        ],
-    ),
-    (Role::City, &["city", "town", "cityname", "locality"]),
-    (
-        Role::State,
-        &[
-            "state",
-            "province",
-            "statecode",
-            "provincecode",
-            "stateprovince",
-            "provincestate",
-            "region",
-            "stateorprovince",
-        ],
-    ),
-    (
-        Role::Zip,
-        &[
-            "zip",
-            "zipcode",
-            "postalcode",
-            "postcode",
-            "postal",
-            "zippostalcode",
-            "postalzip",
-            "zip5",
-        ],
-    ),
-    (
-        Role::Country,
-        &[
-            "country",
-            "countrycode",
-            "countryname",
-            "countryiso",
-            "nation",
-        ],
-    ),
-    (
-        Role::ExternalId,
-        &[
-            "externalid",
-            "customerid",
-            "customerno",
-            "customernumber",
-            "custid",
-            "custno",
-            "clientid",
-            "loyaltyid",
-            "loyaltyno",
-            "loyaltynumber",
-            "loyaltycard",
-            "loyaltycardnumber",
-            "memberid",
-            "memberno",
-            "membernumber",
-            "membershipid",
-            "membershipno",
-            "membershipnumber",
-            "rewardsid",
-            "rewardsnumber",
-            "accountid",
-            "accountnumber",
-            "crmid",
-            "userid",
-            "guestid",
-            "patronid",
-        ],
-    ),
-    (
-        Role::OrderId,
-        &[
-            "orderid",
-            "orderno",
-            "ordernumber",
-            "ordername",
-            "order",
-            "transactionid",
-            "transactionno",
-            "transactionnumber",
-            "txnid",
-            "txid",
-            "receiptid",
-            "receiptno",
-            "receiptnumber",
-            "receipt",
-            "invoiceid",
-            "invoiceno",
-            "invoicenumber",
-            "invoice",
-            "saleid",
-            "salesid",
-            "saleno",
-            "ticketid",
-            "ticketno",
-            "ticketnumber",
-            "checkno",
-            "checknumber",
-            "purchaseid",
-            // A bare `id` in a sales export is the sale's own id; it is
-            // only taken when its sampled values are unique.
-            "id",
-        ],
-    ),
-    (
-        Role::Time,
-        &[
-            // The sale time itself: these get Strength::SaleTime.
-            "purchasedat",
-            "purchasedate",
-            "purchasetime",
-            "purchasedatetime",
-            "soldat",
-            "saledate",
-            "saletime",
-            "saledatetime",
-            "salesdate",
-            "orderdate",
-            "ordertime",
-            "orderdatetime",
-            "orderedat",
-            "transactiondate",
-            "transactiontime",
-            "transactiondatetime",
-            "transactedat",
-            "txndate",
-            "paidat",
-            "paymentdate",
-            "receiptdate",
-            "invoicedate",
-            "checkoutat",
-            "eventtime",
-            "conversiontime",
-            // Generic times: Strength::Exact.
-            "createdat",
-            "createdon",
-            "createddate",
-            "created",
-            "datetime",
-            "timestamp",
-            "date",
-            "time",
-            "ts",
-            "epoch",
-            "unixtime",
-            "processedat",
-            "completedat",
-            "closedat",
-        ],
-    ),
-    (
-        Role::Value,
-        &[
-            "ordertotal",
-            "grandtotal",
-            "totalamount",
-            "total",
-            "amount",
-            "value",
-            "revenue",
-            "ordervalue",
-            "orderamount",
-            "saleamount",
-            "salestotal",
-            "saletotal",
-            "transactionamount",
-            "transactiontotal",
-            "totalprice",
-            "totalsale",
-            "totalpaid",
-            "amountpaid",
-            "nettotal",
-            "netamount",
-            "price",
-        ],
-    ),
-    (
-        Role::Currency,
-        &[
-            "currency",
-            "currencycode",
-            "currencyiso",
-            "curr",
-            "ccy",
-            "isocurrency",
-            "isocurrencycode",
-        ],
-    ),
-];
-
 /// The first generic time spelling; those before it are sale times.
 const FIRST_GENERIC_TIME: &str = "createdat";
-
-/// Qualifiers in front of a field's name that do not change what it is.
-/// Billing comes before shipping: the payer is the customer who bought.
-const QUALIFIERS: &[&str] = &[
-    "billing",
-    "bill",
-    "shipping",
-    "ship",
-    "customer",
-    "cust",
-    "client",
-    "buyer",
-    "purchaser",
-    "contact",
-    "primary",
-    "secondary",
-    "alternate",
-    "alt",
-    "other",
-    "personal",
-    "work",
-    "home",
-    "main",
-    "member",
-    "guest",
-    "account",
-    "sale",
-    "order",
-];
 
 /// Endings that mark a time when nothing else matched (`Settled At`).
 const TIME_ENDINGS: &[&str] = &["at", "date", "time", "datetime", "timestamp"];
@@ -389,6 +98,15 @@ pub fn match_name(name: &str) -> Option<NameMatch> {
             if let Some(m) = lookup(rest, Strength::Qualified) {
                 return Some(m);
             }
+        }
+    }
+    // `First Name (Billing)`: the qualifier after the field.
+    for q in QUALIFIERS {
+        if let Some(rest) = folded.strip_suffix(q)
+            && !rest.is_empty()
+            && let Some(m) = lookup(rest, Strength::Qualified)
+        {
+            return Some(m);
         }
     }
     // `Email (alt)`, `phone_mobile`: the field first, a qualifier after.
@@ -457,12 +175,7 @@ fn generic_time_rank() -> usize {
 /// Words in a name that say a money column is not the order's value.
 pub fn is_partial_amount(name: &str) -> bool {
     let folded = fold(name);
-    [
-        "tax", "vat", "ship", "discount", "tip", "fee", "refund", "cost", "subtotal", "qty",
-        "quantity", "lineitem", "unit", "deposit", "change", "tender", "balance",
-    ]
-    .iter()
-    .any(|w| folded.contains(w))
+    PARTIAL_AMOUNT.iter().any(|w| folded.contains(w))
 }
 
 #[cfg(test)]

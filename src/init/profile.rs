@@ -39,6 +39,8 @@ const FORMATS: &[(&str, Order)] = &[
     ("%d/%m/%Y", Order::DayFirst),
     ("%d/%m/%y %H:%M", Order::DayFirst),
     ("%d/%m/%y", Order::DayFirst),
+    ("%d.%m.%Y, %H:%M:%S", Order::DayFirst),
+    ("%d.%m.%Y, %H:%M", Order::DayFirst),
     ("%d.%m.%Y %H:%M:%S", Order::DayFirst),
     ("%d.%m.%Y %H:%M", Order::DayFirst),
     ("%d.%m.%Y", Order::DayFirst),
@@ -58,7 +60,10 @@ const FORMATS: &[(&str, Order)] = &[
     ("%Y%m%d", Order::Neutral),
     ("%d %b %Y %H:%M", Order::Neutral),
     ("%d %b %Y", Order::Neutral),
+    ("%b %d, %Y %I:%M:%S %p", Order::Neutral),
     ("%b %d, %Y %I:%M %p", Order::Neutral),
+    ("%d-%b-%Y %I:%M %p", Order::Neutral),
+    ("%d-%b-%Y %H:%M", Order::Neutral),
     ("%b %d, %Y %H:%M", Order::Neutral),
     ("%b %d, %Y", Order::Neutral),
     ("%a %b %d %H:%M:%S %Y", Order::Neutral),
@@ -106,6 +111,8 @@ pub struct AmountFit {
 #[derive(Clone, Debug, Default)]
 pub struct ColumnProfile {
     pub non_empty: usize,
+    /// Distinct non-empty values.
+    pub distinct: usize,
     /// Whether no non-empty value repeats.
     pub unique: bool,
     pub emails: usize,
@@ -119,7 +126,8 @@ pub struct ColumnProfile {
 }
 
 impl ColumnProfile {
-    pub fn of(values: &[&str]) -> ColumnProfile {
+    /// `comma`: the file writes amounts with a decimal comma.
+    pub fn of(values: &[&str], comma: bool) -> ColumnProfile {
         let mut p = ColumnProfile::default();
         let mut seen = HashSet::new();
         let mut unique = true;
@@ -157,9 +165,10 @@ impl ColumnProfile {
             {
                 *p.countries.entry(country.to_ascii_uppercase()).or_default() += 1;
             }
-            p.amounts.add(v);
+            p.amounts.add(v, comma);
         }
         p.unique = unique;
+        p.distinct = seen.len();
         p
     }
 
@@ -173,11 +182,16 @@ impl ColumnProfile {
 }
 
 impl AmountFit {
-    fn add(&mut self, v: &str) {
-        if is_decimal_comma(v) {
+    fn add(&mut self, v: &str, comma: bool) {
+        if !comma && is_decimal_comma(v) {
             self.decimal_comma += 1;
         }
-        let Ok(Some(amount)) = money::parse_value(v) else {
+        let owned = if comma {
+            point_decimal(v)
+        } else {
+            v.to_owned()
+        };
+        let Ok(Some(amount)) = money::parse_value(&owned) else {
             return;
         };
         self.parsed += 1;
@@ -196,6 +210,29 @@ impl AmountFit {
         if two_decimals || symbol.is_some() || amount.currency.is_some() {
             self.money_like += 1;
         }
+    }
+}
+
+/// `1.234,56` written the way the amount parser reads it (`1234.56`);
+/// a value with both separators in the wrong order is left as it is.
+pub fn point_decimal(v: &str) -> String {
+    v.chars()
+        .filter(|c| *c != '.')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect()
+}
+
+/// An amount as the upload reads it under the file's convention, as a
+/// float for comparing sums.
+pub fn amount(v: &str, comma: bool) -> Option<f64> {
+    let owned = if comma {
+        point_decimal(v)
+    } else {
+        v.to_owned()
+    };
+    match money::parse_value(&owned) {
+        Ok(Some(a)) => a.decimal.parse().ok(),
+        _ => None,
     }
 }
 
@@ -288,7 +325,7 @@ pub fn time_fit(values: &[&str], digits_are_times: bool, day_first: bool) -> Tim
                 if i == GIVE_UP_AFTER && hits == 0 {
                     break;
                 }
-                if parser.parse(v).is_ok() {
+                if parser.parse(v).is_ok_and(plausible) {
                     hits += 1;
                 }
             }
@@ -313,6 +350,11 @@ pub fn time_fit(values: &[&str], digits_are_times: bool, day_first: bool) -> Tim
         }
     }
 
+    if best.is_none_or(|(hits, _, _)| hits * 2 < non_empty.len())
+        && let Some(fit) = abbreviated_fit(&non_empty, day_first)
+    {
+        return fit;
+    }
     match best {
         Some((hits, fmt, order)) if hits > default_ok.len() => TimeFit {
             parsed: hits,
@@ -336,6 +378,71 @@ pub fn time_fit(values: &[&str], digits_are_times: bool, day_first: bool) -> Tim
         }
     }
 }
+
+/// A parsed time in a year sales are made in: `%Y` reading "26" as the
+/// year 26 is not a fit.
+fn plausible(t: i64) -> bool {
+    // 1900-01-01 .. 2200-01-01
+    (-2_208_988_800..7_258_118_400).contains(&t)
+}
+
+/// Zone abbreviations exports append to times (`16-Dec-2023 02:44 AM EST`)
+/// and the zone that writes them; `%Z` reads them.
+pub const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("EST", "America/New_York"),
+    ("EDT", "America/New_York"),
+    ("CST", "America/Chicago"),
+    ("CDT", "America/Chicago"),
+    ("MST", "America/Denver"),
+    ("MDT", "America/Denver"),
+    ("PST", "America/Los_Angeles"),
+    ("PDT", "America/Los_Angeles"),
+    ("AKST", "America/Anchorage"),
+    ("AKDT", "America/Anchorage"),
+    ("HST", "Pacific/Honolulu"),
+    ("GMT", "Europe/London"),
+    ("BST", "Europe/London"),
+    ("CET", "Europe/Berlin"),
+    ("CEST", "Europe/Berlin"),
+    ("AEST", "Australia/Sydney"),
+    ("AEDT", "Australia/Sydney"),
+];
+
+/// Times ending in a zone abbreviation: the rest read with a format, the
+/// format then ends in `%Z`.
+fn abbreviated_fit(values: &[&str], day_first: bool) -> Option<TimeFit> {
+    let stripped: Vec<&str> = values
+        .iter()
+        .filter_map(|v| {
+            let (rest, abbr) = v.rsplit_once(' ')?;
+            ABBREVIATIONS
+                .iter()
+                .any(|(a, _)| *a == abbr)
+                .then_some(rest)
+        })
+        .collect();
+    if stripped.len() * 2 < values.len() {
+        return None;
+    }
+    let inner = time_fit(&stripped, false, day_first);
+    let fmt = inner.format?;
+    let with_zone = FORMATS_Z.iter().find(|(f, _)| *f == fmt).map(|(_, z)| *z)?;
+    Some(TimeFit {
+        format: Some(with_zone),
+        absolute: false,
+        ..inner
+    })
+}
+
+/// Each format with ` %Z` after it, for [`abbreviated_fit`].
+const FORMATS_Z: &[(&str, &str)] = &[
+    ("%d-%b-%Y %I:%M %p", "%d-%b-%Y %I:%M %p %Z"),
+    ("%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M %Z"),
+    ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M %p %Z"),
+    ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M %Z"),
+    ("%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p %Z"),
+    ("%b %d, %Y %I:%M:%S %p", "%b %d, %Y %I:%M:%S %p %Z"),
+];
 
 /// What the default parser read `v` as, and whether that is an absolute
 /// instant (no time zone needed).
@@ -395,23 +502,23 @@ mod tests {
 
     #[test]
     fn amounts_and_codes() {
-        let p = ColumnProfile::of(&["$1,234.56", "$5.00", "12,50", "x"]);
+        let p = ColumnProfile::of(&["$1,234.56", "$5.00", "12,50", "x"], false);
         assert_eq!(p.amounts.parsed, 2);
         assert_eq!(p.amounts.money_like, 2);
         assert_eq!(p.amounts.decimal_comma, 1);
         assert_eq!(p.amounts.symbols.get("$"), Some(&2));
-        let p = ColumnProfile::of(&["usd", "EUR", "Eur", "abc"]);
+        let p = ColumnProfile::of(&["usd", "EUR", "Eur", "abc"], false);
         assert_eq!(p.currency_codes.values().sum::<usize>(), 3);
-        let p = ColumnProfile::of(&["United States", "US", "", "DE"]);
+        let p = ColumnProfile::of(&["United States", "US", "", "DE"], false);
         assert_eq!(ColumnProfile::top(&p.countries), Some(("US", 2)));
-        assert!(!ColumnProfile::of(&["a", "a"]).unique);
+        assert!(!ColumnProfile::of(&["a", "a"], false).unique);
     }
 
     #[test]
     fn emails_and_names() {
-        let p = ColumnProfile::of(&["a@b.co", " x@y.org ", "no at", "a@b"]);
+        let p = ColumnProfile::of(&["a@b.co", " x@y.org ", "no at", "a@b"], false);
         assert_eq!(p.emails, 2);
-        let p = ColumnProfile::of(&["Jane Doe", "DOE, JANE", "#1001", "Jane"]);
+        let p = ColumnProfile::of(&["Jane Doe", "DOE, JANE", "#1001", "Jane"], false);
         assert_eq!(p.person_names, 2);
     }
 }

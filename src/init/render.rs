@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use super::support::NOT_YET;
 use super::{CurrencyGuess, Guess, LineItems, Pick, Setting};
 
 /// Where comments start, as in DESIGN.md's example.
@@ -37,6 +38,14 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
         b'\t' => "\\t".to_owned(),
         d => (d as char).to_string(),
     };
+    if let Some(enc) = guess.encoding {
+        gated(
+            &mut out,
+            guess.support.encoding,
+            &format!("encoding = {}", quote(enc)),
+            "sampled cells are not UTF-8; accented letters read as Windows-1252 (Excel's \"CSV\")",
+        );
+    }
     if guess.delimiter == b',' {
         line(
             &mut out,
@@ -53,14 +62,13 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
 
     out.push_str("\n[event]\n");
     line(&mut out, "name = \"Purchase\"", "or name_column = \"…\"");
-    line(
-        &mut out,
-        "action_source = \"physical_store\"",
-        "in-store sales (62-day window); or phone_call, other, …",
-    );
+    setting_line(&mut out, "action_source", &guess.action_source);
     match &guess.time {
         Some(t) => {
             pick_line(&mut out, "time_column", &t.pick);
+            if let Some(p) = &t.time_of_day {
+                gated_pick(&mut out, guess.support.time_of_day, "time_of_day_column", p);
+            }
             match t.fit.format {
                 Some(fmt) => {
                     let why = match &t.order_note {
@@ -77,6 +85,14 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
                     );
                 }
                 None => {}
+            }
+            if let Some(p) = &t.zone_column {
+                gated_pick(
+                    &mut out,
+                    guess.support.timezone_column,
+                    "timezone_column",
+                    p,
+                );
             }
             match &t.timezone {
                 Some(zone) => setting_line(&mut out, "timezone", zone),
@@ -100,11 +116,42 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
         ),
     }
     if let Some(lines) = &guess.lines {
-        group_lines(&mut out, lines);
+        group_lines(&mut out, lines, guess.support.line_total);
+    }
+
+    if !guess.filter.is_empty() {
+        let header = if guess.support.filter {
+            "[filter.skip]"
+        } else {
+            "# [filter.skip]"
+        };
+        let _ = writeln!(
+            out,
+            "\n{header}\n# Rows that are not sales: reported skipped (filtered), never sent."
+        );
+        for rule in &guess.filter {
+            let values: Vec<String> = rule.values.iter().map(|v| quote(v)).collect();
+            let code = format!("{} = [{}]", quote(&rule.column), values.join(", "));
+            gated(&mut out, guess.support.filter, &code, &rule.why);
+        }
     }
 
     out.push_str("\n[custom_data]\n");
+    if guess.decimal_comma {
+        gated(
+            &mut out,
+            guess.support.decimal_separator,
+            "decimal_separator = \",\"",
+            "the sampled amounts write a decimal comma (12,50 and 1.234,56)",
+        );
+    }
     match (&guess.value, &guess.value_unreadable) {
+        // Without decimal_separator the loader would misread 1.234,56.
+        (Some(p), _) if guess.decimal_comma && !guess.support.decimal_separator => line(
+            &mut out,
+            &format!("# value_column = {}", quote(&p.column)),
+            &format!("{}; needs decimal_separator = \",\"", p.why),
+        ),
         (Some(p), _) => pick_line(&mut out, "value_column", p),
         (None, _) if guess.lines.is_some() => out.push_str(
             "# value_column: not needed, each order's value = Σ quantity × item_price of its lines\n",
@@ -125,6 +172,9 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
     }
     match &guess.currency {
         Some(CurrencyGuess::Column(p)) => pick_line(&mut out, "currency_column", p),
+        Some(CurrencyGuess::Evident { code, why }) => {
+            line(&mut out, &format!("currency = {}", quote(code)), why);
+        }
         Some(CurrencyGuess::InAmounts) => {
             out.push_str("# currency: not needed, the amounts carry their ISO code\n");
         }
@@ -151,12 +201,15 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
     out.push_str("# columns = { store_code = \"store\" }   # extra custom_data keys\n");
 
     out.push_str("\n[user_data]\n");
-    if guess.user_data.is_empty() {
+    if guess.user_data.is_empty() && guess.full_name.is_none() {
         out.push_str(
             "# TODO: no column looks like customer information (email, phone, name,\n\
              # address, customer id), and Meta needs at least one to match a sale:\n\
              # em = \"\"\n",
         );
+    }
+    if let Some(p) = &guess.full_name {
+        gated_pick(&mut out, guess.support.full_name, "full_name", p);
     }
     for (field, picks) in &guess.user_data {
         let value = match picks.as_slice() {
@@ -198,6 +251,12 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
         "false sends external_id unhashed",
     );
 
+    if !guess.checks.is_empty() {
+        out.push_str("\n# Check before the first upload:\n");
+        for c in &guess.checks {
+            let _ = writeln!(out, "#   - {}", one_line(c));
+        }
+    }
     if !guess.unplaced.is_empty() {
         out.push_str("\n# Columns not placed (map one by hand if it matters):\n");
         for p in &guess.unplaced {
@@ -212,96 +271,8 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
     out
 }
 
-/// The stderr summary: what went where, what is left, what to run next.
-/// `written_to` names where the mapping went.
-pub fn render_summary(guess: &Guess, written_to: &str, mapping_path: &str) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "offconv init: wrote {written_to} from {} ({} columns, {} rows sampled)",
-        display_input(&guess.input),
-        guess.columns,
-        guess.rows
-    );
-    let mut mapped: Vec<(&str, String)> = Vec::new();
-    if let Some(t) = &guess.time {
-        mapped.push(("time_column", t.pick.column.clone()));
-        if let Some(fmt) = t.fit.format {
-            mapped.push(("time_format", fmt.to_owned()));
-        }
-    }
-    if let Some(p) = &guess.order_id {
-        mapped.push(("id_column", p.column.clone()));
-    }
-    if let Some(l) = &guess.lines {
-        mapped.push(("group_by", l.group_by.column.clone()));
-        let keys = [
-            "item id",
-            "quantity",
-            "item price",
-            "item title",
-            "brand",
-            "category",
-        ];
-        for (key, (_, pick)) in keys.into_iter().zip(contents(l)) {
-            if let Some(p) = pick {
-                mapped.push((key, p.column.clone()));
-            }
-        }
-    }
-    match (&guess.value, &guess.lines) {
-        (Some(p), _) => mapped.push(("value_column", p.column.clone())),
-        (None, Some(_)) => mapped.push(("value", "Σ quantity × item_price".into())),
-        (None, None) => {}
-    }
-    match &guess.currency {
-        Some(CurrencyGuess::Column(p)) => mapped.push(("currency_column", p.column.clone())),
-        Some(CurrencyGuess::InAmounts) => mapped.push(("currency", "(with the amounts)".into())),
-        _ => {}
-    }
-    if let Some(p) = &guess.order_id {
-        mapped.push(("order_id_column", p.column.clone()));
-    }
-    for (field, picks) in &guess.user_data {
-        let cols: Vec<&str> = picks.iter().map(|p| p.column.as_str()).collect();
-        mapped.push((field.key(), cols.join(", ")));
-    }
-    if let Some(s) = guess.phone_region.as_ref().filter(|s| s.active) {
-        mapped.push(("phone_region", s.value.clone()));
-    }
-    if mapped.is_empty() {
-        out.push_str("mapped: nothing\n");
-    } else {
-        out.push_str("mapped:\n");
-        for (key, cols) in mapped {
-            let _ = writeln!(out, "  {key:<16} {}", one_line(&cols));
-        }
-    }
-    if !guess.unplaced.is_empty() {
-        let names: Vec<String> = guess.unplaced.iter().map(|p| one_line(&p.column)).collect();
-        let _ = writeln!(out, "not placed ({}): {}", names.len(), names.join(", "));
-    }
-    if !guess.checks.is_empty() {
-        out.push_str("check before the first upload:\n");
-        for c in &guess.checks {
-            let _ = writeln!(out, "  - {}", one_line(c));
-        }
-    }
-    if guess.missing().is_empty() {
-        let _ = writeln!(out, "next: {}", next_command(guess, mapping_path));
-    } else {
-        let _ = writeln!(
-            out,
-            "next: fill in the TODOs in {}, then: {}",
-            shell_word(mapping_path),
-            next_command(guess, mapping_path)
-        );
-    }
-    out
-}
-
 /// `group_by` with its warning, then the `[contents]` table.
-fn group_lines(out: &mut String, lines: &LineItems) {
+fn group_lines(out: &mut String, lines: &LineItems, supported_line_total: bool) {
     pick_line(out, "group_by", &lines.group_by);
     if lines.returning > 0 {
         let column = one_line(&quote(&lines.group_by.column));
@@ -331,6 +302,7 @@ fn group_lines(out: &mut String, lines: &LineItems) {
     );
     for (key, pick) in contents(lines) {
         match pick {
+            Some(p) if key == "line_total_column" => gated_pick(out, supported_line_total, key, p),
             Some(p) => pick_line(out, key, p),
             None => line(
                 out,
@@ -342,15 +314,41 @@ fn group_lines(out: &mut String, lines: &LineItems) {
 }
 
 /// The `[contents]` keys in the order they are written.
-fn contents(lines: &LineItems) -> [(&'static str, Option<&Pick>); 6] {
+pub(super) fn contents(lines: &LineItems) -> [(&'static str, Option<&Pick>); 6] {
     [
         ("id_column", Some(&lines.id)),
         ("quantity_column", Some(&lines.quantity)),
-        ("item_price_column", Some(&lines.item_price)),
+        (
+            if lines.line_total {
+                "line_total_column"
+            } else {
+                "item_price_column"
+            },
+            Some(&lines.item_price),
+        ),
         ("title_column", lines.title.as_ref()),
         ("brand_column", lines.brand.as_ref()),
         ("category_column", lines.category.as_ref()),
     ]
+}
+
+/// A section-6 key: live when the loader reads it, else commented out
+/// with the reason.
+fn gated(out: &mut String, supported: bool, code: &str, why: &str) {
+    if supported {
+        line(out, code, why);
+    } else {
+        line(out, &format!("# {code}"), &format!("{why}; {NOT_YET}"));
+    }
+}
+
+fn gated_pick(out: &mut String, supported: bool, key: &str, pick: &Pick) {
+    gated(
+        out,
+        supported,
+        &format!("{key} = {}", quote(&pick.column)),
+        &pick.why,
+    );
 }
 
 fn pick_line(out: &mut String, key: &str, pick: &Pick) {
@@ -367,7 +365,7 @@ fn setting_line(out: &mut String, key: &str, s: &Setting) {
 }
 
 /// `code`, then its comment from [`COMMENT_COLUMN`] on.
-fn line(out: &mut String, code: &str, comment: &str) {
+pub(super) fn line(out: &mut String, code: &str, comment: &str) {
     out.push_str(code);
     if !comment.is_empty() {
         let width = code.chars().count();
@@ -380,18 +378,18 @@ fn line(out: &mut String, code: &str, comment: &str) {
 }
 
 /// A TOML string holding `s` exactly.
-fn quote(s: &str) -> String {
+pub(super) fn quote(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 
 /// `s` with every control character (a newline in a header) made a space.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 
-fn display_input(name: &str) -> String {
+pub(super) fn display_input(name: &str) -> String {
     if name == "-" {
         "stdin".to_owned()
     } else {
@@ -401,7 +399,7 @@ fn display_input(name: &str) -> String {
 
 /// The validate command for this export and mapping, quoted for a POSIX
 /// shell where needed.
-fn next_command(guess: &Guess, mapping_path: &str) -> String {
+pub(super) fn next_command(guess: &Guess, mapping_path: &str) -> String {
     let input = if guess.input == "-" {
         "EXPORT.csv".to_owned()
     } else {
@@ -413,7 +411,7 @@ fn next_command(guess: &Guess, mapping_path: &str) -> String {
     )
 }
 
-fn shell_word(s: &str) -> String {
+pub(super) fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b));

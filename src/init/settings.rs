@@ -20,6 +20,108 @@ pub(super) struct Region {
     /// The most common currency, from currency columns, codes and symbols
     /// written with amounts.
     pub currency: Option<String>,
+    /// The country whose language the header is in (German headers: DE).
+    pub language: Option<&'static str>,
+    /// The phone numbers are written the North American way
+    /// (`(312) 555-0101`, `312-555-0101`).
+    pub nanp: bool,
+}
+
+/// Words of a header in one language, with the country most exports in it
+/// come from (the guess is listed as a check).
+const LANGUAGES: &[(&str, &[&str])] = &[
+    (
+        "DE",
+        &[
+            "datum",
+            "betrag",
+            "währung",
+            "menge",
+            "beschreibung",
+            "kunde",
+            "bon",
+            "steuer",
+            "rabatt",
+            "preis",
+            "zahlungs",
+            "transaktion",
+            "beleg",
+            "vorname",
+            "nachname",
+            "strasse",
+            "straße",
+            "ort",
+            "plz",
+        ],
+    ),
+    (
+        "FR",
+        &[
+            "prénom",
+            "montant",
+            "devise",
+            "commande",
+            "facturation",
+            "livraison",
+            "téléphone",
+        ],
+    ),
+    (
+        "ES",
+        &[
+            "fecha",
+            "importe",
+            "moneda",
+            "pedido",
+            "apellido",
+            "teléfono",
+        ],
+    ),
+    (
+        "IT",
+        &["importo", "ordine", "cognome", "spedizione", "telefono"],
+    ),
+    (
+        "NL",
+        &[
+            "bedrag",
+            "bestel",
+            "achternaam",
+            "voornaam",
+            "telefoon",
+            "plaats",
+        ],
+    ),
+    ("PT", &["valor", "sobrenome", "telefone", "encomenda"]),
+];
+
+/// The header's language, when two or more of its names are in one.
+fn language(columns: &[Column]) -> Option<&'static str> {
+    LANGUAGES
+        .iter()
+        .map(|(code, words)| {
+            let n = columns
+                .iter()
+                .filter(|c| {
+                    let folded = super::names::fold(c.name);
+                    words.iter().any(|w| folded.contains(w))
+                })
+                .count();
+            (*code, n)
+        })
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(_, n)| *n)
+        .map(|(code, _)| code)
+}
+
+/// `(312) 555-0101`, `312-555-0101`, `312.555.0101`, `+1 312 555 0101`.
+fn is_nanp(v: &str) -> bool {
+    let v = v.trim();
+    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+    let shaped = v.starts_with('(')
+        || v.starts_with("+1")
+        || v.chars().nth(3).is_some_and(|c| c == '-' || c == '.');
+    shaped && (digits.len() == 10 || digits.len() == 11 && digits.starts_with('1'))
 }
 
 impl Region {
@@ -47,9 +149,20 @@ impl Region {
             }
         }
         let top = |m: &BTreeMap<String, usize>| ColumnProfile::top(m).map(|(k, _)| k.to_owned());
+        let phones: Vec<&Column> = columns
+            .iter()
+            .filter(|c| c.claim.is_some_and(|m| m.role == Role::Phone) && c.profile.non_empty > 0)
+            .collect();
+        let nanp = !phones.is_empty()
+            && phones.iter().all(|c| {
+                let n = c.values.iter().filter(|v| is_nanp(v)).count();
+                n * 10 >= c.profile.non_empty * 8
+            });
         Region {
             country: top(&countries),
             currency: top(&currencies),
+            language: language(columns),
+            nanp,
         }
     }
 
@@ -70,12 +183,57 @@ impl Region {
         self.country
             .as_deref()
             .or_else(|| self.currency.as_deref().and_then(currency_country))
+            .or(self.language)
+            .or(self.nanp.then_some("US"))
+    }
+
+    /// The country and what says so, when the export itself says it: a
+    /// country column, else the header's language, else the way phone
+    /// numbers are written.
+    pub fn evident_country(&self) -> Option<(&str, String)> {
+        if let Some(c) = &self.country {
+            return Some((c, format!("the most common country is {c}")));
+        }
+        if let Some(c) = self.currency.as_deref().and_then(currency_country) {
+            return Some((
+                c,
+                format!(
+                    "the amounts are in {}",
+                    self.currency.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+        if let Some(c) = self.language {
+            return Some((c, format!("the header is in the language of {c}")));
+        }
+        self.nanp.then(|| {
+            (
+                "US",
+                "the phone numbers are written the North American way".to_owned(),
+            )
+        })
+    }
+
+    /// The currency of a country with one, for a file that names none.
+    pub fn currency_guess(&self) -> Option<(&'static str, String)> {
+        let (country, why) = self.evident_country()?;
+        let code = country_currency(country)?;
+        Some((code, why))
     }
 
     /// The `timezone` line for times without an offset: always a TODO,
     /// since only the user knows where the stores are, but a likely zone
     /// when the country has only one.
     pub fn timezone(&self) -> Setting {
+        if let Some((country, why)) = self.evident_country()
+            && let Some(zone) = country_zone(country)
+        {
+            return Setting {
+                value: zone.to_owned(),
+                active: true,
+                why: format!("{country}'s zone ({why}); the times carry no offset"),
+            };
+        }
         match self.likely_country().and_then(country_zone) {
             Some(zone) => Setting {
                 value: zone.to_owned(),
@@ -192,6 +350,19 @@ pub(super) fn normalize_settings(
                 active: true,
                 why: format!("{share} of sampled countries are {code}"),
             },
+            _ if plus * 10 < non_empty * 9
+                && let Some((code, why)) = region.evident_country()
+                && code.parse::<PhoneRegion>().is_ok() =>
+            {
+                checks.push(format!(
+                    "phone_region: {code} because {why}; numbers without a +country code get its code"
+                ));
+                Setting {
+                    value: code.to_owned(),
+                    active: true,
+                    why: format!("numbers without a +country code: {why}"),
+                }
+            }
             _ => {
                 let why = if non_empty > 0 && plus * 10 >= non_empty * 9 {
                     "most sampled numbers carry a +country code already".to_owned()
@@ -241,6 +412,26 @@ fn currency_country(code: &str) -> Option<&'static str> {
         ("ZAR", "ZA"),
     ];
     TABLE.iter().find(|(c, _)| *c == code).map(|(_, r)| *r)
+}
+
+/// The currency of a country, for the euro countries and those with their
+/// own.
+fn country_currency(code: &str) -> Option<&'static str> {
+    const EURO: [&str; 14] = [
+        "AT", "BE", "DE", "EE", "ES", "FI", "FR", "GR", "IE", "IT", "LU", "NL", "PT", "SK",
+    ];
+    if EURO.contains(&code) {
+        return Some("EUR");
+    }
+    const OWN: [(&str, &str); 6] = [
+        ("US", "USD"),
+        ("GB", "GBP"),
+        ("CH", "CHF"),
+        ("CA", "CAD"),
+        ("AU", "AUD"),
+        ("JP", "JPY"),
+    ];
+    OWN.iter().find(|(c, _)| *c == code).map(|(_, m)| *m)
 }
 
 /// Zones of countries that have only one (the US, Canada, Australia,
