@@ -23,6 +23,11 @@
 //! same orders as a plain run of its seed, without the dirt and the dirty
 //! spellings (`N/A` emails, `usd`, national numbers abroad).
 //!
+//! `--mix international` writes an international retailer's export instead
+//! (`international.rs`): US, Canada, Mexico, Brazil, Germany, the UK and
+//! Puerto Rico, phones with `+CC`, `00CC` or in the national form, a third
+//! of the orders with accented names and city, six currencies.
+//!
 //! Emails use the reserved `example.*` domains and phones the fictional
 //! ranges where a country has them (US/CA 555-01xx, UK drama numbers,
 //! French and Australian fiction ranges), so an upload of this data by
@@ -33,6 +38,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+mod international;
 mod orders;
 mod regions;
 
@@ -71,6 +77,17 @@ struct Args {
     /// No deliberate dirt: every row is valid (some still lack an email).
     #[arg(long)]
     clean: bool,
+    /// Whose customers: `us` (three in four American) or `international`
+    /// (an international retailer's: seven countries, accents, currencies).
+    #[arg(long, value_enum, default_value_t = Mix::Us)]
+    mix: Mix,
+}
+
+/// The customer mix of the export.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Mix {
+    Us,
+    International,
 }
 
 const HEADER: &[&str] = &[

@@ -4,9 +4,9 @@
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, civil};
 
-use crate::regions::{Currency, EMAIL_DOMAINS, Name, Region, USD, pick_region};
+use crate::regions::{Currency, EMAIL_DOMAINS, Name, REGIONS, Region, USD, pick_region};
 use crate::{
-    Args, Case, Record, Rng, push_amount, push_cased, push_datetime, push_int, push_padded,
+    Args, Case, Mix, Record, Rng, push_amount, push_cased, push_datetime, push_int, push_padded,
     push_pattern,
 };
 
@@ -43,6 +43,8 @@ pub(crate) struct Sales {
     /// The store's UTC offset when it is the same across the whole window
     /// (no DST change), which spares a zone lookup per row.
     fixed_offset: Option<Offset>,
+    /// The customers' countries (`--mix`).
+    regions: &'static [Region],
 }
 
 impl Sales {
@@ -58,6 +60,10 @@ impl Sales {
             window_start,
             tz,
             fixed_offset,
+            regions: match args.mix {
+                Mix::Us => REGIONS,
+                Mix::International => crate::international::REGIONS,
+            },
         }
     }
 
@@ -71,7 +77,7 @@ impl Sales {
         rec: &mut Record,
         items: &mut Vec<Item>,
     ) -> &'static Currency {
-        let region = pick_region(&mut self.rng);
+        let region = pick_region(&mut self.rng, self.regions);
         let dirt = self.dirt();
         rec.field(|buf| {
             buf.extend_from_slice(b"SO-");
@@ -139,9 +145,16 @@ impl Sales {
     fn customer(&mut self, region: &'static Region, rec: &mut Record) {
         let clean = self.clean;
         let rng = &mut self.rng;
-        let city = rng.pick(region.cities);
-        let first = rng.pick(region.first_names);
-        let last = rng.pick(region.last_names);
+        // The international mix: a third of the orders with accents.
+        let (cities, first_names, last_names) = match region.accented {
+            Some(accented) if rng.below(3) == 0 => {
+                (accented.cities, accented.first_names, accented.last_names)
+            }
+            _ => (region.cities, region.first_names, region.last_names),
+        };
+        let city = rng.pick(cities);
+        let first = rng.pick(first_names);
+        let last = rng.pick(last_names);
         // One customer in ten leaves only a phone number, one in twenty a
         // phone and a name; the rest give an email.
         let profile = rng.below(100);

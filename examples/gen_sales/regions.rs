@@ -11,7 +11,7 @@ pub(crate) struct Currency {
     pub(crate) code: &'static str,
     pub(crate) decimals: bool,
     /// Minor units per 100 US cents.
-    per_usd: u64,
+    pub(crate) per_usd: u64,
 }
 
 impl Currency {
@@ -59,17 +59,27 @@ pub(crate) struct Region {
     /// In the North American Numbering Plan (national formats need no `+1`).
     pub(crate) nanp: bool,
     pub(crate) zip_plus4: bool,
+    /// The international mix's accented cities and names, drawn for a
+    /// third of its orders (`None` in the default mix: no draw at all).
+    pub(crate) accented: Option<&'static Accented>,
 }
 
-pub(crate) fn pick_region(rng: &mut Rng) -> &'static Region {
+/// Cities and names that carry accents.
+pub(crate) struct Accented {
+    pub(crate) cities: &'static [City],
+    pub(crate) first_names: &'static [Name],
+    pub(crate) last_names: &'static [Name],
+}
+
+pub(crate) fn pick_region(rng: &mut Rng, regions: &'static [Region]) -> &'static Region {
     let mut r = rng.below(1000);
-    for region in REGIONS {
+    for region in regions {
         if r < region.weight {
             return region;
         }
         r -= region.weight;
     }
-    &REGIONS[0]
+    &regions[0]
 }
 
 pub(crate) const EMAIL_DOMAINS: &[&str] = &[
@@ -82,7 +92,7 @@ pub(crate) const EMAIL_DOMAINS: &[&str] = &[
     "inbox.example.org",
 ];
 
-const fn city(
+pub(crate) const fn city(
     name: &'static str,
     state: (&'static str, &'static str),
     zip: &'static str,
@@ -96,11 +106,11 @@ const fn city(
     }
 }
 
-const NO_STATE: (&str, &str) = ("", "");
+pub(crate) const NO_STATE: (&str, &str) = ("", "");
 
 // Laid out by hand: rows of names read better than rustfmt's one per line.
 #[rustfmt::skip]
-const REGIONS: &[Region] = &[
+pub(crate) const REGIONS: &[Region] = &[
     Region {
         weight: 750,
         countries: &[
@@ -186,6 +196,7 @@ const REGIONS: &[Region] = &[
         national_pct: 75,
         nanp: true,
         zip_plus4: true,
+        accented: None,
     },
     Region {
         weight: 50,
@@ -218,6 +229,7 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 50,
@@ -246,6 +258,7 @@ const REGIONS: &[Region] = &[
         national_pct: 50,
         nanp: true,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 30,
@@ -273,6 +286,7 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 25,
@@ -300,6 +314,7 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 40,
@@ -327,6 +342,7 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 20,
@@ -354,6 +370,7 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 15,
@@ -379,6 +396,7 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
     Region {
         weight: 20,
@@ -405,5 +423,6 @@ const REGIONS: &[Region] = &[
         national_pct: 30,
         nanp: false,
         zip_plus4: false,
+        accented: None,
     },
 ];
