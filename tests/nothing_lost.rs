@@ -159,3 +159,131 @@ fn a_closed_stderr_pipe_does_not_panic() {
     assert_eq!(status.code(), Some(0));
     assert!(!read_report(&t.path("v.csv")).is_empty());
 }
+
+/// A 10-row export with a notes column the mapping does not use.
+fn ten_rows(notes: impl Fn(usize) -> String) -> String {
+    let mut csv = String::from("order_id,purchased_at,email,notes,total,currency\n");
+    for i in 1..=10 {
+        csv.push_str(&format!(
+            "SO-{i},2026-11-2{} 10:00:00,buyer{i}@example.com,{},1{i}.00,USD\n",
+            i % 5,
+            notes(i)
+        ));
+    }
+    csv
+}
+
+const NOTES_MAPPING: &str = r#"
+[event]
+name = "Purchase"
+action_source = "physical_store"
+time_column = "purchased_at"
+id_column = "order_id"
+[custom_data]
+value_column = "total"
+currency_column = "currency"
+order_id_column = "order_id"
+[user_data]
+em = "email"
+"#;
+
+#[test]
+fn an_unclosed_quote_is_reported_on_its_row_and_no_row_vanishes() {
+    let t = TestDir::new();
+    t.write("m.toml", NOTES_MAPPING);
+    // The quote on row 3 is never closed: it runs to the end of the file.
+    t.write(
+        "open.csv",
+        ten_rows(|i| {
+            if i == 3 {
+                "\"gift wrap, fragile".into()
+            } else {
+                String::new()
+            }
+        }),
+    );
+    // The quote on row 3 is closed by a stray quote on row 6.
+    t.write(
+        "closed.csv",
+        ten_rows(|i| match i {
+            3 => "\"gift wrap, fragile".into(),
+            6 => "fragile\"".into(),
+            _ => String::new(),
+        }),
+    );
+    for (file, swallowed) in [("open.csv", 4..=10u64), ("closed.csv", 4..=6)] {
+        let out = run_expect(
+            &mut t.cmd(&[
+                "validate",
+                file,
+                "--mapping",
+                "m.toml",
+                "--now",
+                NOW,
+                "--report",
+                "r.csv",
+            ]),
+            1,
+        );
+        let report = read_report(&t.path("r.csv"));
+        let rows: Vec<u64> = report.iter().map(|r| r.row).collect();
+        assert_eq!(
+            rows,
+            (1..=10).collect::<Vec<_>>(),
+            "{file}: every row, in place"
+        );
+        let opener = &report[2];
+        assert_eq!(
+            (opener.status.as_str(), opener.reason.as_str()),
+            ("rejected", "bad_row"),
+            "{file}"
+        );
+        assert!(
+            opener.detail.contains("unclosed quote")
+                && opener.detail.contains("column notes")
+                && opener.detail.contains("line 4"),
+            "{file}: {opener:?}"
+        );
+        for r in &report {
+            if swallowed.contains(&r.row) {
+                assert_eq!(r.reason, "bad_row", "{file}: {r:?}");
+                assert!(
+                    r.detail.contains("unclosed quote on row 3"),
+                    "{file}: {r:?}"
+                );
+            } else if r.row != 3 {
+                assert_eq!(r.status, "valid", "{file}: {r:?}");
+            }
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("bad_row"),
+            "{file}: the summary counts them: {err}"
+        );
+    }
+    // A real multi-line value is no unclosed quote.
+    t.write(
+        "multi.csv",
+        ten_rows(|i| {
+            if i == 3 {
+                "\"gift wrap,\nfragile\"".into()
+            } else {
+                String::new()
+            }
+        }),
+    );
+    run_expect(
+        &mut t.cmd(&[
+            "validate",
+            "multi.csv",
+            "--mapping",
+            "m.toml",
+            "--now",
+            NOW,
+            "--report",
+            "r.csv",
+        ]),
+        0,
+    );
+    assert_eq!(read_report(&t.path("r.csv")).len(), 10);
+}
