@@ -92,7 +92,11 @@ fn check(input: Vec<u8>) {
         .iter()
         .filter(|r| r[7].starts_with("swallowed by the unclosed quote"))
         .count();
-    assert_eq!(report.len(), expected + stand_ins, "one report line per record");
+    assert_eq!(
+        report.len(),
+        expected + stand_ins,
+        "one report line per record"
+    );
     for (i, r) in report.iter().enumerate() {
         assert_eq!(r[1].parse::<usize>().unwrap(), i + 1, "rows in order");
         assert!(["valid", "rejected"].contains(&&r[2]), "{r:?}");
