@@ -1,0 +1,129 @@
+//! What every job opens before its first row: the mapping, the inputs, the
+//! report and the payload dump; and the whole preparation of a dry run.
+
+use std::fs::File;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::config::Mapping;
+use crate::event::RequestMeta;
+use crate::mapper::RowMapper;
+use crate::pipeline::Job;
+use crate::progress::{Counters, Display};
+use crate::report::ReportWriter;
+use crate::resume::ReportFiles;
+use crate::source;
+
+use super::*;
+
+/// What every job needs that the spec decides: the pipeline's job (mapping
+/// and inputs checked), the report path and the request fields.
+pub(super) fn open_job(spec: &JobSpec) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
+    let mapping = Mapping::load(&spec.mapping)?;
+    let inputs = source::open_all(&spec.inputs, mapping.delimiter)?;
+    let now = spec.now.unwrap_or_else(jiff::Timestamp::now).as_second();
+    let mut mappers = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let plan = mapping.resolve(&input.header, &input.name)?;
+        mappers.push(RowMapper::new(&mapping, plan, now));
+    }
+    let first = spec.inputs.first().map_or("-", String::as_str);
+    let report_path = spec
+        .report
+        .clone()
+        .unwrap_or_else(|| default_report_path(first));
+    let upload_tag = spec
+        .upload_tag
+        .clone()
+        .unwrap_or_else(|| default_upload_tag(first, spec.now));
+    let counters = Arc::new(Counters::default());
+    // The ETA reads the share of bytes read: known for plain files only.
+    let plain_files = spec.inputs.iter().all(|i| {
+        let lower = i.to_ascii_lowercase();
+        i != "-" && !lower.ends_with(".gz") && !lower.ends_with(".zst") && !lower.ends_with(".zstd")
+    });
+    if plain_files {
+        let total: u64 = spec
+            .inputs
+            .iter()
+            .filter_map(|i| std::fs::metadata(i).ok())
+            .map(|m| m.len())
+            .sum();
+        Counters::add(&counters.bytes_total, total);
+    }
+    let job = Job {
+        inputs,
+        mappers,
+        batch_size: usize::from(spec.batch_size),
+        stop_reading: Arc::clone(&spec.interrupted),
+        counters,
+        previous: None,
+    };
+    let meta = RequestMeta {
+        upload_tag,
+        test_event_code: None,
+    };
+    Ok((job, report_path, meta))
+}
+
+/// Where the job shows progress: a status line on a terminal, a line
+/// every ten seconds in a log, nothing when quiet or when a caller (the
+/// MCP server) takes the counts itself.
+pub(super) fn display(spec: &JobSpec) -> Display {
+    if spec.quiet || !matches!(spec.progress, Progress::Terminal) {
+        Display::Hidden
+    } else if std::io::stderr().is_terminal() {
+        Display::Terminal
+    } else {
+        Display::Lines {
+            every: Duration::from_secs(10),
+        }
+    }
+}
+
+pub(super) fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>> {
+    path.map(|p| {
+        File::create(p).with_context(|| format!("cannot write the payload dump {}", p.display()))
+    })
+    .transpose()
+}
+
+pub(super) fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
+    let (job, report_path, meta) = open_job(spec)?;
+    // An upload's report is the journal `--resume` reads: a dry run at the
+    // default path must not wipe it.
+    let journal = ReportFiles::new(&report_path);
+    if report_path.exists() && journal.job.exists() && !spec.force {
+        anyhow::bail!(
+            "{} is the report of an upload (a resume reads it); give the dry run another --report",
+            report_path.display()
+        );
+    }
+    let files = job.inputs.iter().map(|i| i.name.clone()).collect();
+    let report = ReportWriter::create(&report_path, files)
+        .with_context(|| format!("cannot write the report {}", report_path.display()))?;
+    let payloads = open_payloads(spec.payloads.as_deref())?;
+    Ok(PreparedJob {
+        job,
+        report_path,
+        meta,
+        report,
+        payloads,
+        notes: Notes::default(),
+        progress: progress_fn(spec),
+        display: display(spec),
+        interrupted: Arc::clone(&spec.interrupted),
+        upload: None,
+    })
+}
+
+pub(super) fn progress_fn(spec: &JobSpec) -> Option<ProgressFn> {
+    match &spec.progress {
+        Progress::Terminal => None,
+        Progress::Callback(f) => Some(Arc::clone(f)),
+    }
+}
