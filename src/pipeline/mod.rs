@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
+mod quotes;
 mod reader;
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
@@ -151,6 +152,9 @@ struct Chunk {
     /// Line items: per record, whether its order id reappeared after the
     /// order closed (the export is not grouped). Empty without grouping.
     reappeared: Vec<bool>,
+    /// Records rejected `bad_row` whatever they hold, with the detail: an
+    /// unclosed quote and the rows it swallowed ([`quotes`]).
+    swallowed: Vec<(usize, Arc<str>)>,
 }
 
 /// A read error ends the run: the rows read before it are still reported.
@@ -244,6 +248,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                         first_seq: chunk.first_seq,
                         records: Vec::new(),
                         reappeared: Vec::new(),
+                        swallowed: Vec::new(),
                     };
                     let done_tx = done_tx.clone();
                     let mappers = Arc::clone(&mappers);
@@ -402,8 +407,15 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
-    SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch))
+fn map_chunk(mapper: &RowMapper, mut chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+    let swallowed = std::mem::take(&mut chunk.swallowed);
+    let first_row = chunk.first_row;
+    let (mut outcomes, records) =
+        SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch));
+    if !swallowed.is_empty() {
+        quotes::reject(&mut outcomes, first_row, &swallowed);
+    }
+    (outcomes, records)
 }
 
 fn map_chunk_with(
