@@ -11,6 +11,7 @@ mod contents;
 mod csv;
 mod custom_data;
 mod event;
+mod filter;
 mod normalize;
 mod plan;
 mod toml_error;
@@ -25,6 +26,7 @@ pub use contents::ContentsSection;
 pub use csv::CsvSection;
 pub use custom_data::CustomDataSection;
 pub use event::{ACTION_SOURCES, EventSection};
+pub use filter::{FilterPlan, FilterRule, FilterSection};
 pub use normalize::NormalizeSection;
 pub use plan::{ContentsPlan, Plan};
 pub use user_data::{Columns, PLAIN_KEYS};
@@ -59,6 +61,8 @@ struct RawMapping {
     #[serde(default)]
     normalize: NormalizeSection,
     contents: Option<ContentsSection>,
+    #[serde(default)]
+    filter: FilterSection,
 }
 
 /// A parsed, checked mapping file, not yet bound to a header.
@@ -81,6 +85,8 @@ pub struct Mapping {
     pub country_default: Option<String>,
     /// `[contents]`, present exactly when `[event] group_by` is.
     pub contents: Option<ContentsSection>,
+    /// `[filter]`: rows left out (`skipped` / `filtered`).
+    pub filter: FilterSection,
 }
 
 impl Mapping {
@@ -115,6 +121,7 @@ impl Mapping {
         let event = raw.event.check()?;
         contents::check(raw.event.group_by.as_ref(), raw.contents.as_ref())?;
         raw.custom_data.check()?;
+        raw.filter.check()?;
         let (hashed, plain) = user_data::check(&raw.user_data)?;
         let country_default = raw.normalize.country_default()?;
         let options = raw.normalize.options()?;
@@ -131,6 +138,7 @@ impl Mapping {
             options,
             country_default,
             contents: raw.contents,
+            filter: raw.filter,
         })
     }
 }

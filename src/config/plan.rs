@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::filter::{self, FilterPlan};
 use super::{ConfigError, Mapping};
 use crate::normalize::Field;
 use crate::suggest::closest;
@@ -61,6 +62,11 @@ impl Mapping {
         }
         for (key, col) in &self.plain {
             uses.push((format!("[user_data] {key}"), col.as_str()));
+        }
+        for (table, rules) in [("skip", &self.filter.skip), ("only", &self.filter.only)] {
+            for col in rules.keys() {
+                uses.push((format!("[filter] {table}"), col.as_str()));
+            }
         }
         uses
     }
@@ -132,6 +138,10 @@ impl Mapping {
                 brand: col(&c.brand_column),
                 category: col(&c.category_column),
             }),
+            filter: (!self.filter.is_empty()).then(|| FilterPlan {
+                skip: filter::bind(&self.filter.skip, |c| find_column(header, c)),
+                only: filter::bind(&self.filter.only, |c| find_column(header, c)),
+            }),
             header: header.to_vec(),
         })
     }
@@ -165,6 +175,8 @@ pub struct Plan {
     /// Line items: the order column and the item columns.
     pub group_by: Option<usize>,
     pub contents: Option<ContentsPlan>,
+    /// `[filter]`, `None` without one (no work per row).
+    pub filter: Option<FilterPlan>,
 }
 
 /// `[contents]` bound to a header.
