@@ -24,6 +24,7 @@ pub mod report;
 pub mod resume;
 pub mod sandbox;
 pub mod source;
+pub mod stderr;
 pub mod stop;
 pub mod suggest;
 pub mod summary;

@@ -102,7 +102,7 @@ fn sigterm_after(t: &TestDir, url: &str, extra: &[&str], after: Duration) {
         .status()
         .expect("kill");
     let (code, stderr, took) = wait_within(child, Duration::from_secs(6));
-    eprintln!("stopped {took:?} after SIGTERM");
+    offconv::say!("stopped {took:?} after SIGTERM");
     assert_eq!(code, Some(143), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");
     let report = read_report(&t.path("report.csv"));
@@ -248,7 +248,7 @@ fn an_outage_ends_the_run_on_its_own() {
     .spawn()
     .expect("spawn");
     let (code, stderr, took) = wait_within(child, Duration::from_secs(32));
-    eprintln!("an outage of 2 s ended the run after {took:?}");
+    offconv::say!("an outage of 2 s ended the run after {took:?}");
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("unreachable"), "{stderr}");
     let report = read_report(&t.path("report.csv"));
@@ -274,7 +274,7 @@ fn a_pause_longer_than_max_pause_ends_the_run_saying_when() {
         .spawn()
         .expect("spawn");
     let (code, stderr, took) = wait_within(child, Duration::from_secs(20));
-    eprintln!("a 30-minute regain estimate ended the run after {took:?}");
+    offconv::say!("a 30-minute regain estimate ended the run after {took:?}");
     sandbox.stop();
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("expects access back at"), "{stderr}");

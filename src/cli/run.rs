@@ -31,6 +31,7 @@ pub(super) fn spec(args: &RunArgs, global: &GlobalArgs) -> JobSpec {
     let mut spec = JobSpec::new(args.inputs.clone(), args.mapping.clone());
     spec.report = args.report.clone();
     spec.payloads = args.payloads.clone();
+    spec.summary_json = args.summary_json.clone();
     spec.batch_size = args.batch_size;
     spec.upload_tag = args.upload_tag.clone();
     spec.now = global.now;
@@ -48,7 +49,7 @@ pub(super) fn finish(
 ) -> anyhow::Result<ExitCode> {
     let summary = &outcome.summary;
     if !global.quiet {
-        eprintln!("{}", summary.human());
+        crate::say!("{}", summary.human());
     }
     if let Some(path) = &args.summary_json {
         let json = serde_json::to_string_pretty(summary)?;
@@ -57,7 +58,7 @@ pub(super) fn finish(
     }
     match &outcome.stop {
         Some(Stop::Auth(reason)) => {
-            eprintln!(
+            crate::say!(
                 "offconv: stopped: {}\n  rows not sent are `failed` (reason auth) in {}; fix the token or its permissions, then run the same command with --resume",
                 reason.message,
                 outcome.report.display()
@@ -65,13 +66,13 @@ pub(super) fn finish(
             return Ok(ExitCode::from(2));
         }
         Some(Stop::Interrupted) => {
-            eprintln!(
+            crate::say!(
                 "offconv: interrupted; the report holds every row. Run the same command with --resume to finish."
             );
             return Ok(ExitCode::from(EXIT_INTERRUPTED));
         }
         Some(Stop::Signal(signal)) => {
-            eprintln!(
+            crate::say!(
                 "offconv: stopped by {}; the report {} holds every row (rows not sent are `failed`, reason interrupted). Run the same command with --resume to finish.",
                 signal.name(),
                 outcome.report.display()
@@ -79,7 +80,7 @@ pub(super) fn finish(
             return Ok(ExitCode::from(signal.exit_code()));
         }
         Some(Stop::Outage(detail) | Stop::LongPause(detail)) => {
-            eprintln!(
+            crate::say!(
                 "offconv: stopped: {detail}\n  every row is in {}; run the same command with --resume later",
                 outcome.report.display()
             );

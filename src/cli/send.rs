@@ -70,7 +70,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, stop: RunStop, quiet: bool) 
         stop.request(StopCause::Signal(first));
         let grace = stop.grace();
         if !quiet {
-            eprintln!(
+            crate::say!(
                 "\noffconv: {}: stopping: nothing more is sent, requests in flight get {} s, then every row is reported (send it again to quit at once)",
                 first.name(),
                 grace.as_secs_f64()
@@ -79,7 +79,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, stop: RunStop, quiet: bool) 
         let code = i32::from(first.exit_code());
         std::thread::spawn(move || {
             std::thread::sleep(grace + Duration::from_secs(5));
-            eprintln!(
+            crate::say!(
                 "offconv: the run did not end within the stop grace; exiting. The report holds what was confirmed; --resume finishes."
             );
             std::process::exit(code);

@@ -30,12 +30,14 @@ use crate::summary::Summary;
 use crate::upload::client::GraphClient;
 use crate::upload::{StopReason, UploadSettings};
 
+mod clobber;
 mod defaults;
 mod open;
 mod previous;
 mod run;
 mod upload;
 
+pub use clobber::same_file;
 pub use defaults::{default_report_path, default_upload_tag, is_dataset_id, read_token};
 
 /// The dataset id used with a sandbox when none is given.
@@ -87,6 +89,9 @@ pub struct JobSpec {
     /// `None`: `<first input>.report.csv`.
     pub report: Option<PathBuf>,
     pub payloads: Option<PathBuf>,
+    /// Where the CLI writes `--summary-json`: checked with the other
+    /// outputs, written by the caller.
+    pub summary_json: Option<PathBuf>,
     pub batch_size: u16,
     /// `None`: the first input's file stem and the UTC date.
     pub upload_tag: Option<String>,
@@ -132,6 +137,7 @@ impl JobSpec {
             mapping,
             report: None,
             payloads: None,
+            summary_json: None,
             batch_size: 1000,
             upload_tag: None,
             dry_run: false,
@@ -258,7 +264,7 @@ struct Notes {
 impl Notes {
     fn add(&mut self, note: String) {
         if !self.quiet {
-            eprintln!("{note}");
+            crate::say!("{note}");
         }
         self.all.push(note);
     }
@@ -272,6 +278,12 @@ pub fn run_job(spec: &JobSpec) -> Result<JobOutcome, JobError> {
 /// Checks everything that can refuse the job and opens its report.
 pub fn prepare(spec: &JobSpec) -> Result<PreparedJob, JobError> {
     spec.stop.set_grace(spec.stop_grace);
+    let first = spec.inputs.first().map_or("-", String::as_str);
+    let report = spec
+        .report
+        .clone()
+        .unwrap_or_else(|| default_report_path(first));
+    clobber::refuse_outputs_over_inputs(spec, &report).map_err(JobError::Setup)?;
     let mut notes = Notes {
         quiet: spec.quiet,
         all: Vec::new(),

@@ -5,6 +5,8 @@
 //! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
+mod filter;
+mod guard;
 mod memo;
 mod order;
 
@@ -110,6 +112,12 @@ impl RowMapper {
                 event_id: None,
             };
         }
+        if let Some(skip) = self.filtered(std::slice::from_ref(rec)) {
+            return Verdict::Skipped {
+                skip,
+                event_id: None,
+            };
+        }
         let event_id = match self.event_id(rec) {
             Ok(id) => id,
             Err(rejection) => {
@@ -156,10 +164,10 @@ impl RowMapper {
 
     fn text<'r>(&self, rec: &Row<'r>, col: usize) -> Result<&'r str, Rejection> {
         if let (Some(text), Some(range)) = (rec.text, rec.record.range(col)) {
-            return Ok(&text[range]);
+            return Ok(guard::strip_excel_guard(&text[range]));
         }
         let bytes = rec.record.get(col).unwrap_or_default();
-        std::str::from_utf8(bytes).map_err(|e| {
+        std::str::from_utf8(bytes).map(guard::strip_excel_guard).map_err(|e| {
             Rejection::new(
                 Reason::BadUtf8,
                 format!(
@@ -631,7 +639,7 @@ mod tests {
                 let v: serde_json::Value = serde_json::from_str(&ev.json).unwrap();
                 v["user_data"].clone()
             }
-            Verdict::Rejected { rejection, .. } => panic!("{rejection:?}"),
+            other => panic!("{other:?}"),
         }
     }
 

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
+mod quotes;
 mod reader;
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
@@ -154,6 +155,9 @@ struct Chunk {
     reappeared: Vec<bool>,
     /// After a stop: rows counted but not read into `records` (nor mapped).
     unread: u64,
+    /// Records rejected `bad_row` whatever they hold, with the detail: an
+    /// unclosed quote and the rows it swallowed ([`quotes`]).
+    swallowed: Vec<(usize, Arc<str>)>,
 }
 
 /// A read error ends the run: the rows read before it are still reported.
@@ -256,6 +260,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                         records: Vec::new(),
                         reappeared: Vec::new(),
                         unread: 0,
+                        swallowed: Vec::new(),
                     };
                     let done_tx = done_tx.clone();
                     let mappers = Arc::clone(&mappers);
@@ -309,14 +314,14 @@ pub fn run<W: std::io::Write + Send + 'static>(
             .iter()
             .map(|o| match &o.verdict {
                 Verdict::Valid(ev) => u64::from(ev.rows.max(1)),
-                Verdict::Rejected { .. } => 1,
+                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
             })
             .sum();
         Counters::add(&counters.rows_read, chunk_rows);
         for outcome in outcomes {
             let rows = match &outcome.verdict {
                 Verdict::Valid(ev) => ev.rows.max(1),
-                Verdict::Rejected { .. } => 1,
+                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
             };
             summary.rows += u64::from(rows);
             if let Some(prev) = previous.as_mut() {
@@ -370,6 +375,18 @@ pub fn run<W: std::io::Write + Send + 'static>(
                     detail: Some(rejection.detail.into()),
                     fbtrace_id: None,
                 }),
+                Verdict::Skipped { skip, event_id } => rejected.push(ReportLine {
+                    seq: outcome.seq,
+                    file: outcome.file,
+                    row: outcome.row,
+                    status: Status::Skipped,
+                    event_id,
+                    batch: None,
+                    attempts: 0,
+                    reason: Some(skip.reason),
+                    detail: Some(skip.detail.into()),
+                    fbtrace_id: None,
+                }),
             }
         }
         if !rejected.is_empty() {
@@ -400,6 +417,8 @@ pub fn run<W: std::io::Write + Send + 'static>(
     summary.failed = counts.failed;
     summary.rejected_by_reason = counts.rejected_by_reason;
     summary.failed_by_reason = counts.failed_by_reason;
+    summary.skipped = counts.skipped;
+    summary.skipped_by_reason = counts.skipped_by_reason;
     summary.requests = totals.requests;
     summary.retries = totals.retries;
     summary.events_received = totals.events_received;
@@ -496,8 +515,15 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
-    SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch))
+fn map_chunk(mapper: &RowMapper, mut chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+    let swallowed = std::mem::take(&mut chunk.swallowed);
+    let first_row = chunk.first_row;
+    let (mut outcomes, records) =
+        SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch));
+    if !swallowed.is_empty() {
+        quotes::reject(&mut outcomes, first_row, &swallowed);
+    }
+    (outcomes, records)
 }
 
 fn map_chunk_with(
@@ -588,6 +614,8 @@ struct Counts {
     failed: u64,
     rejected_by_reason: std::collections::BTreeMap<&'static str, u64>,
     failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
+    skipped: u64,
+    skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// The report thread: writes lines in input order, flushes at least every
@@ -621,7 +649,7 @@ fn write_report<W: std::io::Write>(
                 Status::Sent => Counters::add(&counters.sent, 1),
                 Status::Rejected => Counters::add(&counters.rejected, 1),
                 Status::Failed => Counters::add(&counters.failed, 1),
-                Status::Valid => {}
+                Status::Valid | Status::Skipped => {}
             }
             report.add(line)?;
         }
@@ -639,6 +667,8 @@ fn write_report<W: std::io::Write>(
             failed: tally.failed,
             rejected_by_reason: tally.rejected_by_reason,
             failed_by_reason: tally.failed_by_reason,
+            skipped: tally.skipped,
+            skipped_by_reason: tally.skipped_by_reason,
         },
         out,
     ))

@@ -18,6 +18,7 @@ use std::time::Instant;
 use crossbeam_channel::{Receiver, Sender};
 use csv::ByteRecord;
 
+use super::quotes::place;
 use super::{CHUNK_ROWS, Chunk, ReadError};
 use crate::mapper::group_key;
 use crate::progress::Counters;
@@ -120,6 +121,7 @@ pub(super) fn read_chunks(
                 .try_recv()
                 .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS));
             let mut reappeared = Vec::new();
+            let mut swallowed = Vec::new();
             let mut filled = 0;
             let mut error = None;
             let mut more = true;
@@ -131,6 +133,9 @@ pub(super) fn read_chunks(
                 }
                 reappeared.push(flag);
                 filled = 1;
+                let extra = place(&input, &mut records, 0, row, &mut swallowed);
+                reappeared.resize(reappeared.len() + extra, false);
+                filled += extra;
             }
             loop {
                 if filled == records.len() {
@@ -152,8 +157,14 @@ pub(super) fn read_chunks(
                     }
                 }
                 let Some(column) = group else {
-                    filled += 1;
-                    if filled == CHUNK_ROWS {
+                    filled += 1 + place(
+                        &input,
+                        &mut records,
+                        filled,
+                        row + filled as u64,
+                        &mut swallowed,
+                    );
+                    if filled >= CHUNK_ROWS {
                         break;
                     }
                     continue;
@@ -165,7 +176,19 @@ pub(super) fn read_chunks(
                     break;
                 }
                 reappeared.push(flag);
-                filled += 1;
+                let extra = place(
+                    &input,
+                    &mut records,
+                    filled,
+                    row + filled as u64,
+                    &mut swallowed,
+                );
+                if extra > 0 {
+                    // The stand-ins belong to no order.
+                    orders.close();
+                    reappeared.resize(reappeared.len() + extra, false);
+                }
+                filled += 1 + extra;
             }
             records.truncate(filled);
             let n = filled as u64;
@@ -178,6 +201,7 @@ pub(super) fn read_chunks(
                     records,
                     reappeared,
                     unread: 0,
+                    swallowed,
                 };
                 chunk_seq += 1;
                 seq += n;
@@ -253,6 +277,7 @@ fn drain(
                     first_seq: at.seq,
                     records: Vec::new(),
                     reappeared: Vec::new(),
+                    swallowed: Vec::new(),
                     unread: pending,
                 };
                 at.chunk_seq += 1;
