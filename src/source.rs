@@ -65,15 +65,36 @@ impl std::fmt::Debug for Input {
 /// Opens every input in turn, failing on the first that cannot be used:
 /// all headers are known before a single row is read.
 pub fn open_all(specs: &[String], delimiter: Option<u8>) -> Result<Vec<Input>, InputError> {
+    open_all_hashed(specs, delimiter, None)
+}
+
+/// [`open_all`], each raw stream (below decompression) hashed into
+/// `hashes` for `--resume` ([`crate::input_hash`]).
+pub fn open_all_hashed(
+    specs: &[String],
+    delimiter: Option<u8>,
+    hashes: Option<&std::sync::Arc<crate::input_hash::ReadHashes>>,
+) -> Result<Vec<Input>, InputError> {
     if specs.iter().filter(|s| *s == "-").count() > 1 {
         return Err(InputError::StdinTwice);
     }
-    specs.iter().map(|s| open(s, delimiter)).collect()
+    specs
+        .iter()
+        .map(|s| open_hashed(s, delimiter, hashes))
+        .collect()
 }
 
 /// Opens one input (`-` is stdin), detects the delimiter unless one is
 /// given, and reads the header.
 pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
+    open_hashed(spec, delimiter, None)
+}
+
+fn open_hashed(
+    spec: &str,
+    delimiter: Option<u8>,
+    hashes: Option<&std::sync::Arc<crate::input_hash::ReadHashes>>,
+) -> Result<Input, InputError> {
     let name = spec.to_owned();
     let (raw, path): (Box<dyn Read + Send>, Option<PathBuf>) = if spec == "-" {
         (Box::new(io::stdin()), None)
@@ -86,6 +107,10 @@ pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
             source,
         })?;
         (Box::new(file), Some(PathBuf::from(spec)))
+    };
+    let raw = match hashes {
+        Some(h) => h.wrap(spec, raw),
+        None => raw,
     };
     let lower = spec.to_ascii_lowercase();
     let decoded: Box<dyn Read + Send> = if lower.ends_with(".gz") {
