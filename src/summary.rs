@@ -27,6 +27,9 @@ pub struct Summary {
     pub already_sent: u64,
     pub rejected: u64,
     pub failed: u64,
+    /// Rows left out on purpose (a `[filter]` rule, …): never exit code 1.
+    pub skipped: u64,
+    pub skipped_by_reason: BTreeMap<&'static str, u64>,
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
     pub failed_by_reason: BTreeMap<&'static str, u64>,
     pub requests: u64,
@@ -53,6 +56,13 @@ impl Summary {
                 self.rejected += 1;
                 *self
                     .rejected_by_reason
+                    .entry(reason.map_or("unknown", Reason::code))
+                    .or_default() += 1;
+            }
+            Status::Skipped => {
+                self.skipped += 1;
+                *self
+                    .skipped_by_reason
                     .entry(reason.map_or("unknown", Reason::code))
                     .or_default() += 1;
             }
@@ -128,6 +138,12 @@ impl Summary {
         }
         for (reason, n) in &self.failed_by_reason {
             let _ = writeln!(s, "  failed {reason}: {n}");
+        }
+        if self.skipped > 0 {
+            let _ = writeln!(s, "  skipped (left out on purpose): {}", self.skipped);
+        }
+        for (reason, n) in &self.skipped_by_reason {
+            let _ = writeln!(s, "  skipped {reason}: {n}");
         }
         if self.dry_run {
             let _ = writeln!(s, "requests that would be sent: {}", self.requests);

@@ -83,10 +83,7 @@ fn a_file_changed_in_the_middle_is_refused_on_resume() {
     let changed = changed_in_the_middle(&original);
     assert_eq!(changed.len(), original.len());
     t.write("sales.csv", &changed);
-    let out = run_expect(
-        &mut upload(&t, &sandbox.url, "sales.csv", &["--resume"]),
-        2,
-    );
+    let out = run_expect(&mut upload(&t, &sandbox.url, "sales.csv", &["--resume"]), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("sales.csv is not the input the earlier run read"),

@@ -290,14 +290,14 @@ pub fn run<W: std::io::Write + Send + 'static>(
             .iter()
             .map(|o| match &o.verdict {
                 Verdict::Valid(ev) => u64::from(ev.rows.max(1)),
-                Verdict::Rejected { .. } => 1,
+                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
             })
             .sum();
         Counters::add(&counters.rows_read, chunk_rows);
         for outcome in outcomes {
             let rows = match &outcome.verdict {
                 Verdict::Valid(ev) => ev.rows.max(1),
-                Verdict::Rejected { .. } => 1,
+                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
             };
             summary.rows += u64::from(rows);
             if let Some(prev) = previous.as_mut() {
@@ -351,6 +351,18 @@ pub fn run<W: std::io::Write + Send + 'static>(
                     detail: Some(rejection.detail.into()),
                     fbtrace_id: None,
                 }),
+                Verdict::Skipped { skip, event_id } => rejected.push(ReportLine {
+                    seq: outcome.seq,
+                    file: outcome.file,
+                    row: outcome.row,
+                    status: Status::Skipped,
+                    event_id,
+                    batch: None,
+                    attempts: 0,
+                    reason: Some(skip.reason),
+                    detail: Some(skip.detail.into()),
+                    fbtrace_id: None,
+                }),
             }
         }
         if !rejected.is_empty() {
@@ -374,6 +386,8 @@ pub fn run<W: std::io::Write + Send + 'static>(
     summary.failed = counts.failed;
     summary.rejected_by_reason = counts.rejected_by_reason;
     summary.failed_by_reason = counts.failed_by_reason;
+    summary.skipped = counts.skipped;
+    summary.skipped_by_reason = counts.skipped_by_reason;
     summary.requests = totals.requests;
     summary.retries = totals.retries;
     summary.events_received = totals.events_received;
@@ -506,6 +520,8 @@ struct Counts {
     failed: u64,
     rejected_by_reason: std::collections::BTreeMap<&'static str, u64>,
     failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
+    skipped: u64,
+    skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// The report thread: writes lines in input order, flushes at least every
@@ -539,7 +555,7 @@ fn write_report<W: std::io::Write>(
                 Status::Sent => Counters::add(&counters.sent, 1),
                 Status::Rejected => Counters::add(&counters.rejected, 1),
                 Status::Failed => Counters::add(&counters.failed, 1),
-                Status::Valid => {}
+                Status::Valid | Status::Skipped => {}
             }
             report.add(line)?;
         }
@@ -557,6 +573,8 @@ fn write_report<W: std::io::Write>(
             failed: tally.failed,
             rejected_by_reason: tally.rejected_by_reason,
             failed_by_reason: tally.failed_by_reason,
+            skipped: tally.skipped,
+            skipped_by_reason: tally.skipped_by_reason,
         },
         out,
     ))

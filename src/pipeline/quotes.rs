@@ -111,7 +111,7 @@ pub(super) fn reject(
     for outcome in outcomes.iter_mut() {
         let single = match &outcome.verdict {
             Verdict::Valid(ev) => ev.rows <= 1,
-            Verdict::Rejected { .. } => true,
+            Verdict::Rejected { .. } | Verdict::Skipped { .. } => true,
         };
         let at = (outcome.row - first_row) as usize;
         if let (true, Ok(i)) = (single, marks.binary_search_by_key(&at, |m| m.0)) {
