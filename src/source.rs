@@ -179,7 +179,11 @@ pub fn from_reader(
         return Err(InputError::Empty { name });
     }
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
-    let rest: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(stream));
+    // Fields and records bounded, so no input can exhaust memory.
+    let rest: Box<dyn Read + Send> = Box::new(crate::limits::Limited::new(
+        Cursor::new(head).chain(stream),
+        delimiter,
+    ));
     let mut rest = rest;
     if start == 3 {
         let mut bom = [0u8; 3];

@@ -99,16 +99,17 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
     } else {
         Vec::new()
     };
-    if let Some(i) =
-        (0..files.len()).find(|&i| resuming && recorded.get(i).is_none_or(Option::is_none))
-    {
-        if spec.inputs[i] == "-" {
-            anyhow::bail!(
-                "cannot resume from {}: {} records no hash of what the earlier run read from stdin, so a different export could not be told apart; run without --resume and with --force to start over",
-                report_path.display(),
-                report_files.job.display()
-            );
-        }
+    let unrecorded_stdin = spec
+        .inputs
+        .iter()
+        .enumerate()
+        .any(|(i, name)| name == "-" && recorded.get(i).is_none_or(Option::is_none));
+    if resuming && unrecorded_stdin {
+        anyhow::bail!(
+            "cannot resume from {}: {} records no hash of what the earlier run read from stdin, so a different export could not be told apart; run without --resume and with --force to start over",
+            report_path.display(),
+            report_files.job.display()
+        );
     }
     hashes
         .expect(recorded, report_files.job.clone(), identity)
