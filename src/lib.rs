@@ -23,6 +23,7 @@ pub mod progress;
 pub mod report;
 pub mod resume;
 pub mod sandbox;
+pub mod settings;
 pub mod source;
 pub mod stderr;
 pub mod stop;
