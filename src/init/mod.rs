@@ -162,7 +162,7 @@ impl Guess {
         if self.time.is_none() {
             missing.push("the time of the sale ([event] time_column)");
         }
-        if self.user_data.is_empty() && self.full_name.is_none() {
+        if self.user_data.is_empty() && (self.full_name.is_none() || !self.support.full_name) {
             missing.push(
                 "customer information: email, phone, name, address or customer id ([user_data])",
             );

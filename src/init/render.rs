@@ -201,7 +201,7 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
     out.push_str("# columns = { store_code = \"store\" }   # extra custom_data keys\n");
 
     out.push_str("\n[user_data]\n");
-    if guess.user_data.is_empty() && guess.full_name.is_none() {
+    if guess.user_data.is_empty() && (guess.full_name.is_none() || !guess.support.full_name) {
         out.push_str(
             "# TODO: no column looks like customer information (email, phone, name,\n\
              # address, customer id), and Meta needs at least one to match a sale:\n\
