@@ -27,6 +27,7 @@ pub mod redact;
 pub mod report;
 pub mod resume;
 pub mod sandbox;
+pub mod settings;
 pub mod source;
 pub mod stderr;
 pub mod stop;
