@@ -13,6 +13,7 @@ pub mod dryrun;
 pub mod event;
 pub mod init;
 pub mod job;
+pub mod ledger;
 pub mod mapper;
 pub mod mcp;
 pub mod money;

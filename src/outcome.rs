@@ -33,6 +33,10 @@ pub enum Reason {
     OrderNotContiguous,
     /// Line items: another row of the same order was rejected.
     OrderRejected,
+    /// Skipped: the ledger holds the event as sent to this dataset.
+    AlreadySent,
+    /// Not sent: the ledger could not be read or written.
+    Ledger,
 }
 
 impl Reason {
@@ -55,6 +59,8 @@ impl Reason {
             Reason::Interrupted => "interrupted",
             Reason::OrderNotContiguous => "order_not_contiguous",
             Reason::OrderRejected => "order_rejected",
+            Reason::AlreadySent => "already_sent",
+            Reason::Ledger => "ledger",
         }
     }
 }

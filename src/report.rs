@@ -33,6 +33,8 @@ pub enum Status {
     Sent,
     Rejected,
     Failed,
+    /// Left out on purpose (already sent by an earlier run, …).
+    Skipped,
 }
 
 impl Status {
@@ -42,6 +44,7 @@ impl Status {
             Status::Sent => "sent",
             Status::Rejected => "rejected",
             Status::Failed => "failed",
+            Status::Skipped => "skipped",
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct Summary {
     pub already_sent: u64,
     pub rejected: u64,
     pub failed: u64,
+    /// Rows left out on purpose (e.g. `already_sent`: the ledger holds them).
+    pub skipped: u64,
+    pub skipped_by_reason: BTreeMap<&'static str, u64>,
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
     pub failed_by_reason: BTreeMap<&'static str, u64>,
     pub requests: u64,
@@ -53,6 +56,13 @@ impl Summary {
                 self.rejected += 1;
                 *self
                     .rejected_by_reason
+                    .entry(reason.map_or("unknown", Reason::code))
+                    .or_default() += 1;
+            }
+            Status::Skipped => {
+                self.skipped += 1;
+                *self
+                    .skipped_by_reason
                     .entry(reason.map_or("unknown", Reason::code))
                     .or_default() += 1;
             }
@@ -122,6 +132,9 @@ impl Summary {
                 "  of which sent by an earlier run: {}",
                 self.already_sent
             );
+        }
+        for (reason, n) in &self.skipped_by_reason {
+            let _ = writeln!(s, "  skipped {reason}: {n}");
         }
         for (reason, n) in &self.rejected_by_reason {
             let _ = writeln!(s, "  rejected {reason}: {n}");

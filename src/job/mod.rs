@@ -108,6 +108,10 @@ pub struct JobSpec {
     /// Set it to stop: reading stops, requests in flight finish, rows not
     /// sent end `failed` (interrupted), and the report is complete.
     pub interrupted: Arc<AtomicBool>,
+    /// The ledger (DESIGN.md section 7): which one, or none.
+    pub ledger: crate::ledger::LedgerChoice,
+    /// Send rows the ledger holds as sent (and record them again).
+    pub resend: bool,
     /// The runtime uploads run on; `None` builds one for the job. Either
     /// way [`PreparedJob::run`] blocks: call it off the runtime's workers.
     pub runtime: Option<tokio::runtime::Handle>,
@@ -140,6 +144,8 @@ impl JobSpec {
             progress: Progress::Terminal,
             interrupted: Arc::new(AtomicBool::new(false)),
             runtime: None,
+            ledger: crate::ledger::LedgerChoice::Default,
+            resend: false,
         }
     }
 }
@@ -173,6 +179,9 @@ pub enum Stop {
     Auth(StopReason),
     /// [`JobSpec::interrupted`] was set.
     Interrupted,
+    /// The ledger could not be read or written: nothing more was sent;
+    /// rows not sent are `failed` (ledger).
+    Ledger(String),
 }
 
 /// What a job did.
@@ -200,6 +209,7 @@ pub struct PreparedJob {
     display: Display,
     interrupted: Arc<AtomicBool>,
     upload: Option<Box<Upload>>,
+    ledger: Option<crate::ledger::gate::LedgerHook>,
 }
 
 /// The half of a prepared job only uploads have.

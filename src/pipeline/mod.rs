@@ -367,6 +367,8 @@ pub fn run<W: std::io::Write + Send + 'static>(
     summary.sent = counts.sent;
     summary.rejected = counts.rejected;
     summary.failed = counts.failed;
+    summary.skipped = counts.skipped;
+    summary.skipped_by_reason = counts.skipped_by_reason;
     summary.rejected_by_reason = counts.rejected_by_reason;
     summary.failed_by_reason = counts.failed_by_reason;
     summary.requests = totals.requests;
@@ -492,6 +494,8 @@ struct Counts {
     sent: u64,
     rejected: u64,
     failed: u64,
+    skipped: u64,
+    skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
     rejected_by_reason: std::collections::BTreeMap<&'static str, u64>,
     failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
 }
@@ -527,7 +531,7 @@ fn write_report<W: std::io::Write>(
                 Status::Sent => Counters::add(&counters.sent, 1),
                 Status::Rejected => Counters::add(&counters.rejected, 1),
                 Status::Failed => Counters::add(&counters.failed, 1),
-                Status::Valid => {}
+                Status::Valid | Status::Skipped => {}
             }
             report.add(line)?;
         }
@@ -543,6 +547,8 @@ fn write_report<W: std::io::Write>(
             sent: tally.sent,
             rejected: tally.rejected,
             failed: tally.failed,
+            skipped: tally.skipped,
+            skipped_by_reason: tally.skipped_by_reason,
             rejected_by_reason: tally.rejected_by_reason,
             failed_by_reason: tally.failed_by_reason,
         },
