@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("offconv: {}", error_chain(&err));
+            offconv::say!("offconv: {}", error_chain(&err));
             ExitCode::from(2)
         }
     }
@@ -61,7 +61,7 @@ fn init_logging(global: &GlobalArgs) {
     };
     let filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.trim().is_empty() => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
-            eprintln!("offconv: RUST_LOG={spec:?} ignored: {e}");
+            offconv::say!("offconv: RUST_LOG={spec:?} ignored: {e}");
             EnvFilter::new(default)
         }),
         _ => EnvFilter::new(default),

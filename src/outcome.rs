@@ -33,7 +33,9 @@ pub enum Reason {
     OrderNotContiguous,
     /// Line items: another row of the same order was rejected.
     OrderRejected,
-    /// Skipped: the ledger holds the event as sent to this dataset.
+    /// Skipped: a `[filter]` rule left the row out.
+    Filtered,
+    /// Skipped: an earlier run already sent the row to this dataset.
     AlreadySent,
     /// Not sent: the ledger could not be read or written.
     Ledger,
@@ -59,6 +61,7 @@ impl Reason {
             Reason::Interrupted => "interrupted",
             Reason::OrderNotContiguous => "order_not_contiguous",
             Reason::OrderRejected => "order_rejected",
+            Reason::Filtered => "filtered",
             Reason::AlreadySent => "already_sent",
             Reason::Ledger => "ledger",
         }
@@ -76,6 +79,24 @@ pub struct Rejection {
 impl Rejection {
     pub fn new(reason: Reason, detail: impl Into<String>) -> Rejection {
         Rejection {
+            reason,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// A row left out on purpose (report status `skipped`): never sent, never
+/// rejected, never a reason for exit code 1. `detail` names the rule or
+/// column and never holds a raw value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub reason: Reason,
+    pub detail: String,
+}
+
+impl Skip {
+    pub fn new(reason: Reason, detail: impl Into<String>) -> Skip {
+        Skip {
             reason,
             detail: detail.into(),
         }
@@ -124,6 +145,11 @@ pub enum Verdict {
     Rejected {
         rejection: Rejection,
         /// The event id when it could be made, so a user can find the row.
+        event_id: Option<String>,
+    },
+    /// Left out on purpose (a filter, a ledger): reported `skipped`.
+    Skipped {
+        skip: Skip,
         event_id: Option<String>,
     },
 }

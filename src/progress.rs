@@ -163,7 +163,7 @@ fn show(
         let line = counters.line(started.elapsed(), uploading);
         match &bar {
             Some(bar) => bar.set_message(line),
-            None => eprintln!("offconv: progress: {line}"),
+            None => crate::say!("offconv: progress: {line}"),
         }
     }
     if let Some(bar) = bar {

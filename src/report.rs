@@ -33,7 +33,7 @@ pub enum Status {
     Sent,
     Rejected,
     Failed,
-    /// Left out on purpose (already sent by an earlier run, …).
+    /// Left out on purpose (`filtered`, `already_sent`).
     Skipped,
 }
 

@@ -27,7 +27,7 @@ pub struct Summary {
     pub already_sent: u64,
     pub rejected: u64,
     pub failed: u64,
-    /// Rows left out on purpose (e.g. `already_sent`: the ledger holds them).
+    /// Rows left out on purpose (a `[filter]` rule, …): never exit code 1.
     pub skipped: u64,
     pub skipped_by_reason: BTreeMap<&'static str, u64>,
     pub rejected_by_reason: BTreeMap<&'static str, u64>,
@@ -133,14 +133,17 @@ impl Summary {
                 self.already_sent
             );
         }
-        for (reason, n) in &self.skipped_by_reason {
-            let _ = writeln!(s, "  skipped {reason}: {n}");
-        }
         for (reason, n) in &self.rejected_by_reason {
             let _ = writeln!(s, "  rejected {reason}: {n}");
         }
         for (reason, n) in &self.failed_by_reason {
             let _ = writeln!(s, "  failed {reason}: {n}");
+        }
+        if self.skipped > 0 {
+            let _ = writeln!(s, "  skipped (left out on purpose): {}", self.skipped);
+        }
+        for (reason, n) in &self.skipped_by_reason {
+            let _ = writeln!(s, "  skipped {reason}: {n}");
         }
         if self.dry_run {
             let _ = writeln!(s, "requests that would be sent: {}", self.requests);

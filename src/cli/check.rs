@@ -92,7 +92,7 @@ impl GraphSession {
             crate::sandbox::start(config, listener).await
         })?;
         if !global.quiet {
-            eprintln!(
+            crate::say!(
                 "sandbox: a local stand-in for Meta's API on {} (nothing leaves this machine)",
                 sandbox.url()
             );

@@ -45,7 +45,7 @@ pub fn run(args: DatasetsArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> 
         writeln!(out)?;
     } else if datasets.is_empty() {
         if !global.quiet {
-            eprintln!(
+            crate::say!(
                 "offconv: ad account {} has no datasets this token can see",
                 account.trim()
             );

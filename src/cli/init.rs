@@ -63,7 +63,7 @@ pub fn run(args: InitArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         } else {
             &mapping_path
         };
-        eprint!(
+        crate::say_raw!(
             "{}",
             init::render_summary(&guess, written_to, &mapping_path)
         );
@@ -72,7 +72,7 @@ pub fn run(args: InitArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if missing.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!(
+    crate::say!(
         "offconv init: could not find {}; the mapping has a TODO for it",
         missing.join(", nor ")
     );

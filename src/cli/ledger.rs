@@ -64,7 +64,7 @@ pub fn run(cmd: LedgerCommand) -> anyhow::Result<ExitCode> {
     let choice = LedgerChoice::from_args(cmd.ledger.as_deref(), false);
     let read_only = !matches!(cmd.action, LedgerAction::Forget { .. });
     let Some(store) = open_store(&choice, read_only, false)? else {
-        eprintln!("offconv: the ledger does not exist yet: nothing sent with it");
+        crate::say!("offconv: the ledger does not exist yet: nothing sent with it");
         return Ok(ExitCode::SUCCESS);
     };
     let mut out = std::io::stdout().lock();
@@ -84,7 +84,7 @@ pub fn run(cmd: LedgerCommand) -> anyhow::Result<ExitCode> {
                 .transpose()
                 .context("--before is not a date")?;
             let n = store.forget(&dataset, before)?;
-            eprintln!(
+            crate::say!(
                 "offconv: forgot {n} events of dataset {dataset} in {}",
                 store.name()
             );

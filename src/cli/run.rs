@@ -36,6 +36,7 @@ pub(super) fn spec(args: &RunArgs, global: &GlobalArgs) -> JobSpec {
     let mut spec = JobSpec::new(args.inputs.clone(), args.mapping.clone());
     spec.report = args.report.clone();
     spec.payloads = args.payloads.clone();
+    spec.summary_json = args.summary_json.clone();
     spec.batch_size = args.batch_size;
     spec.upload_tag = args.upload_tag.clone();
     spec.now = global.now;
@@ -55,7 +56,7 @@ pub(super) fn finish(
 ) -> anyhow::Result<ExitCode> {
     let summary = &outcome.summary;
     if !global.quiet {
-        eprintln!("{}", summary.human());
+        crate::say!("{}", summary.human());
     }
     if let Some(path) = &args.summary_json {
         let json = serde_json::to_string_pretty(summary)?;
@@ -64,7 +65,7 @@ pub(super) fn finish(
     }
     match &outcome.stop {
         Some(Stop::Auth(reason)) => {
-            eprintln!(
+            crate::say!(
                 "offconv: stopped: {}\n  rows not sent are `failed` (reason auth) in {}; fix the token or its permissions, then run the same command with --resume",
                 reason.message,
                 outcome.report.display()
@@ -72,14 +73,14 @@ pub(super) fn finish(
             return Ok(ExitCode::from(2));
         }
         Some(Stop::Ledger(message)) => {
-            eprintln!(
+            crate::say!(
                 "offconv: stopped: {message}\n  nothing more was sent; rows not sent are `failed` (reason ledger) in {}; fix the ledger (or give --no-ledger), then run the same command with --resume",
                 outcome.report.display()
             );
             return Ok(ExitCode::from(2));
         }
         Some(Stop::Interrupted) => {
-            eprintln!(
+            crate::say!(
                 "offconv: interrupted; the report holds every row confirmed so far. Run the same command with --resume to finish."
             );
             return Ok(ExitCode::from(EXIT_INTERRUPTED));

@@ -60,7 +60,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, interrupted: Arc<AtomicBool>
         }
         interrupted.store(true, Ordering::SeqCst);
         if !quiet {
-            eprintln!(
+            crate::say!(
                 "\noffconv: stopping: requests in flight finish, then the report is written (Ctrl-C again to quit at once)"
             );
         }

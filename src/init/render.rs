@@ -197,6 +197,7 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
         "# hash_external_id = true",
         "false sends external_id unhashed",
     );
+    filter_lines(&mut out);
 
     if !guess.unplaced.is_empty() {
         out.push_str("\n# Columns not placed (map one by hand if it matters):\n");
@@ -364,6 +365,21 @@ fn setting_line(out: &mut String, key: &str, s: &Setting) {
     } else {
         line(out, &format!("# {code}"), &s.why);
     }
+}
+
+/// The commented `[filter]` table (DESIGN.md 6): rows that are not sales.
+fn filter_lines(out: &mut String) {
+    out.push_str("\n# [filter]\n");
+    line(
+        out,
+        "# skip = { \"Financial Status\" = [\"refunded\", \"voided\"] }",
+        "rows reported skipped/filtered, never sent",
+    );
+    line(
+        out,
+        "# only = { \"Status\" = [\"paid\", \"completed\"] }",
+        "send only rows holding a listed value",
+    );
 }
 
 /// `code`, then its comment from [`COMMENT_COLUMN`] on.

@@ -29,12 +29,14 @@ use crate::summary::Summary;
 use crate::upload::client::GraphClient;
 use crate::upload::{StopReason, UploadSettings};
 
+mod clobber;
 mod defaults;
 mod open;
 mod previous;
 mod run;
 mod upload;
 
+pub use clobber::same_file;
 pub use defaults::{default_report_path, default_upload_tag, is_dataset_id, read_token};
 
 /// The dataset id used with a sandbox when none is given.
@@ -82,6 +84,9 @@ pub struct JobSpec {
     /// `None`: `<first input>.report.csv`.
     pub report: Option<PathBuf>,
     pub payloads: Option<PathBuf>,
+    /// Where the CLI writes `--summary-json`: checked with the other
+    /// outputs, written by the caller.
+    pub summary_json: Option<PathBuf>,
     pub batch_size: u16,
     /// `None`: the first input's file stem and the UTC date.
     pub upload_tag: Option<String>,
@@ -125,6 +130,7 @@ impl JobSpec {
             mapping,
             report: None,
             payloads: None,
+            summary_json: None,
             batch_size: 1000,
             upload_tag: None,
             dry_run: false,
@@ -248,7 +254,7 @@ struct Notes {
 impl Notes {
     fn add(&mut self, note: String) {
         if !self.quiet {
-            eprintln!("{note}");
+            crate::say!("{note}");
         }
         self.all.push(note);
     }
@@ -261,6 +267,12 @@ pub fn run_job(spec: &JobSpec) -> Result<JobOutcome, JobError> {
 
 /// Checks everything that can refuse the job and opens its report.
 pub fn prepare(spec: &JobSpec) -> Result<PreparedJob, JobError> {
+    let first = spec.inputs.first().map_or("-", String::as_str);
+    let report = spec
+        .report
+        .clone()
+        .unwrap_or_else(|| default_report_path(first));
+    clobber::refuse_outputs_over_inputs(spec, &report).map_err(JobError::Setup)?;
     let mut notes = Notes {
         quiet: spec.quiet,
         all: Vec::new(),

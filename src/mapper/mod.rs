@@ -5,6 +5,7 @@
 //! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
+mod filter;
 mod memo;
 mod order;
 
@@ -107,6 +108,12 @@ impl RowMapper {
         if let Some(rejection) = self.check_width(rec) {
             return Verdict::Rejected {
                 rejection,
+                event_id: None,
+            };
+        }
+        if let Some(skip) = self.filtered(std::slice::from_ref(rec)) {
+            return Verdict::Skipped {
+                skip,
                 event_id: None,
             };
         }
@@ -631,7 +638,7 @@ mod tests {
                 let v: serde_json::Value = serde_json::from_str(&ev.json).unwrap();
                 v["user_data"].clone()
             }
-            Verdict::Rejected { rejection, .. } => panic!("{rejection:?}"),
+            other => panic!("{other:?}"),
         }
     }
 

@@ -65,6 +65,13 @@ impl RowMapper {
                 return reject_all(records.len(), first_row, i, rejection, Some(&event_id));
             }
         }
+        if let Some(skip) = self.filtered(&rows) {
+            return OrderVerdict::Rejected(super::filter::skip_all(
+                records.len(),
+                &skip,
+                Some(&event_id),
+            ));
+        }
         let order = match self.line_items(&rows) {
             Ok(order) => order,
             Err((i, rejection)) => {

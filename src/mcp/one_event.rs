@@ -165,6 +165,10 @@ pub fn build(args: &SendOfflineEventArgs, now: i64) -> Result<BuiltEvent, BadInp
             event_id: event.event_id,
             json: event.json,
         }),
+        Verdict::Skipped { skip, .. } => Err(BadInput {
+            reason: skip.reason.code(),
+            message: skip.detail,
+        }),
         Verdict::Rejected { rejection, .. } => {
             // The mapper names the column; here the columns are the
             // arguments.

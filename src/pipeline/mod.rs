@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
+mod quotes;
 mod reader;
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
@@ -151,6 +152,9 @@ struct Chunk {
     /// Line items: per record, whether its order id reappeared after the
     /// order closed (the export is not grouped). Empty without grouping.
     reappeared: Vec<bool>,
+    /// Records rejected `bad_row` whatever they hold, with the detail: an
+    /// unclosed quote and the rows it swallowed ([`quotes`]).
+    swallowed: Vec<(usize, Arc<str>)>,
 }
 
 /// A read error ends the run: the rows read before it are still reported.
@@ -244,6 +248,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                         first_seq: chunk.first_seq,
                         records: Vec::new(),
                         reappeared: Vec::new(),
+                        swallowed: Vec::new(),
                     };
                     let done_tx = done_tx.clone();
                     let mappers = Arc::clone(&mappers);
@@ -285,14 +290,14 @@ pub fn run<W: std::io::Write + Send + 'static>(
             .iter()
             .map(|o| match &o.verdict {
                 Verdict::Valid(ev) => u64::from(ev.rows.max(1)),
-                Verdict::Rejected { .. } => 1,
+                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
             })
             .sum();
         Counters::add(&counters.rows_read, chunk_rows);
         for outcome in outcomes {
             let rows = match &outcome.verdict {
                 Verdict::Valid(ev) => ev.rows.max(1),
-                Verdict::Rejected { .. } => 1,
+                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
             };
             summary.rows += u64::from(rows);
             if let Some(prev) = previous.as_mut() {
@@ -346,6 +351,18 @@ pub fn run<W: std::io::Write + Send + 'static>(
                     detail: Some(rejection.detail.into()),
                     fbtrace_id: None,
                 }),
+                Verdict::Skipped { skip, event_id } => rejected.push(ReportLine {
+                    seq: outcome.seq,
+                    file: outcome.file,
+                    row: outcome.row,
+                    status: Status::Skipped,
+                    event_id,
+                    batch: None,
+                    attempts: 0,
+                    reason: Some(skip.reason),
+                    detail: Some(skip.detail.into()),
+                    fbtrace_id: None,
+                }),
             }
         }
         if !rejected.is_empty() {
@@ -367,10 +384,10 @@ pub fn run<W: std::io::Write + Send + 'static>(
     summary.sent = counts.sent;
     summary.rejected = counts.rejected;
     summary.failed = counts.failed;
-    summary.skipped = counts.skipped;
-    summary.skipped_by_reason = counts.skipped_by_reason;
     summary.rejected_by_reason = counts.rejected_by_reason;
     summary.failed_by_reason = counts.failed_by_reason;
+    summary.skipped = counts.skipped;
+    summary.skipped_by_reason = counts.skipped_by_reason;
     summary.requests = totals.requests;
     summary.retries = totals.retries;
     summary.events_received = totals.events_received;
@@ -404,8 +421,15 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
-    SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch))
+fn map_chunk(mapper: &RowMapper, mut chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+    let swallowed = std::mem::take(&mut chunk.swallowed);
+    let first_row = chunk.first_row;
+    let (mut outcomes, records) =
+        SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch));
+    if !swallowed.is_empty() {
+        quotes::reject(&mut outcomes, first_row, &swallowed);
+    }
+    (outcomes, records)
 }
 
 fn map_chunk_with(
@@ -494,10 +518,10 @@ struct Counts {
     sent: u64,
     rejected: u64,
     failed: u64,
-    skipped: u64,
-    skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
     rejected_by_reason: std::collections::BTreeMap<&'static str, u64>,
     failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
+    skipped: u64,
+    skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// The report thread: writes lines in input order, flushes at least every
@@ -547,10 +571,10 @@ fn write_report<W: std::io::Write>(
             sent: tally.sent,
             rejected: tally.rejected,
             failed: tally.failed,
-            skipped: tally.skipped,
-            skipped_by_reason: tally.skipped_by_reason,
             rejected_by_reason: tally.rejected_by_reason,
             failed_by_reason: tally.failed_by_reason,
+            skipped: tally.skipped,
+            skipped_by_reason: tally.skipped_by_reason,
         },
         out,
     ))

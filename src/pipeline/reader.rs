@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossbeam_channel::{Receiver, Sender};
 use csv::ByteRecord;
 
+use super::quotes::place;
 use super::{CHUNK_ROWS, Chunk, ReadError};
 use crate::mapper::group_key;
 use crate::progress::Counters;
@@ -109,6 +110,7 @@ pub(super) fn read_chunks(
                 .try_recv()
                 .unwrap_or_else(|_| Vec::with_capacity(CHUNK_ROWS));
             let mut reappeared = Vec::new();
+            let mut swallowed = Vec::new();
             let mut filled = 0;
             let mut error = None;
             let mut more = true;
@@ -120,6 +122,9 @@ pub(super) fn read_chunks(
                 }
                 reappeared.push(flag);
                 filled = 1;
+                let extra = place(&input, &mut records, 0, row, &mut swallowed);
+                reappeared.resize(reappeared.len() + extra, false);
+                filled += extra;
             }
             loop {
                 if filled == records.len() {
@@ -141,8 +146,14 @@ pub(super) fn read_chunks(
                     }
                 }
                 let Some(column) = group else {
-                    filled += 1;
-                    if filled == CHUNK_ROWS {
+                    filled += 1 + place(
+                        &input,
+                        &mut records,
+                        filled,
+                        row + filled as u64,
+                        &mut swallowed,
+                    );
+                    if filled >= CHUNK_ROWS {
                         break;
                     }
                     continue;
@@ -154,7 +165,19 @@ pub(super) fn read_chunks(
                     break;
                 }
                 reappeared.push(flag);
-                filled += 1;
+                let extra = place(
+                    &input,
+                    &mut records,
+                    filled,
+                    row + filled as u64,
+                    &mut swallowed,
+                );
+                if extra > 0 {
+                    // The stand-ins belong to no order.
+                    orders.close();
+                    reappeared.resize(reappeared.len() + extra, false);
+                }
+                filled += 1 + extra;
             }
             records.truncate(filled);
             let n = filled as u64;
@@ -166,6 +189,7 @@ pub(super) fn read_chunks(
                     first_seq: seq,
                     records,
                     reappeared,
+                    swallowed,
                 };
                 chunk_seq += 1;
                 seq += n;

@@ -235,7 +235,7 @@ impl RunningSandbox {
             server.abort();
         }
         if let Some(Err(e)) = self.state.recorder.as_ref().map(Recorder::finish) {
-            eprintln!("offconv sandbox: {e}");
+            crate::say!("offconv sandbox: {e}");
         }
         self.state.counters.summary()
     }
