@@ -32,6 +32,9 @@ pub struct GateSpec {
     pub dataset: String,
     pub upload_tag: String,
     pub resend: bool,
+    /// `--resume`: an event this job (same upload tag) sent before it
+    /// stopped is reported `sent`, as the earlier report would have.
+    pub resume: bool,
     /// The clock for entries (`--now` in fixtures); claims use the real one.
     pub now: Option<i64>,
     pub interrupted: Arc<AtomicBool>,
@@ -167,6 +170,25 @@ impl LedgerSink {
     }
 
     fn skip(&self, event: BatchEvent, info: &SentInfo) {
+        if self.spec.resume && info.upload_tag == self.spec.upload_tag {
+            let detail: Arc<str> =
+                "confirmed before the earlier run of this job stopped (from the ledger)".into();
+            let ending = Ending {
+                batch: 0,
+                attempts: 0,
+                status: Status::Sent,
+                reason: None,
+                detail: &detail,
+                fbtrace_id: &None,
+            };
+            let mut lines = Vec::new();
+            event.report_lines(&ending, &mut lines);
+            for l in &mut lines {
+                l.batch = None;
+            }
+            let _ = self.report.send(lines);
+            return;
+        }
         let detail = info.detail(&self.spec.dataset);
         self.end_lines(vec![event], Status::Skipped, Reason::AlreadySent, &detail);
     }
@@ -330,6 +352,7 @@ fn gate_spec(spec: &crate::job::JobSpec, dataset: &str, meta: &RequestMeta) -> G
         dataset: dataset.to_owned(),
         upload_tag: meta.upload_tag.clone(),
         resend: spec.resend,
+        resume: spec.resume,
         now: spec.now.map(|t| t.as_second()),
         interrupted: Arc::clone(&spec.interrupted),
     }
