@@ -135,3 +135,39 @@ skip = { "Status" = ["refunded"] }
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["custom_data"]["value"], 15.0);
 }
+
+fn sha(s: &str) -> String {
+    use sha2::Digest as _;
+    const_hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+#[test]
+fn excel_text_guards_are_read_as_the_plain_value() {
+    let t = TestDir::new();
+    let mapping = r#"
+[event]
+time_column = "t"
+id_column = "id"
+[custom_data]
+value_column = "v"
+currency = "USD"
+[user_data]
+em = "em"
+ph = "ph"
+zp = "zip"
+[normalize]
+phone_region = "US"
+"#;
+    let csv = "id,t,v,em,ph,zip\n\
+        '0001,2026-11-20 10:00,'12.50,a@example.com,'+1 415 555 0100,'02134\n\
+        =\"0002\",2026-11-20 10:00,=\"12.50\",a@example.com,=\"4155550100\",=\"02134\"\n";
+    validate(&t, csv, mapping, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    assert_eq!(events.len(), 2);
+    for (e, id) in events.iter().zip(["0001", "0002"]) {
+        assert_eq!(e["event_id"], id, "{e}");
+        assert_eq!(e["custom_data"]["value"], 12.5, "{e}");
+        assert_eq!(e["user_data"]["zp"][0], sha("02134"), "{e}");
+        assert_eq!(e["user_data"]["ph"][0], sha("14155550100"), "{e}");
+    }
+}

@@ -6,6 +6,7 @@
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
 mod filter;
+mod guard;
 mod memo;
 mod order;
 
@@ -163,10 +164,10 @@ impl RowMapper {
 
     fn text<'r>(&self, rec: &Row<'r>, col: usize) -> Result<&'r str, Rejection> {
         if let (Some(text), Some(range)) = (rec.text, rec.record.range(col)) {
-            return Ok(&text[range]);
+            return Ok(guard::strip_excel_guard(&text[range]));
         }
         let bytes = rec.record.get(col).unwrap_or_default();
-        std::str::from_utf8(bytes).map_err(|e| {
+        std::str::from_utf8(bytes).map(guard::strip_excel_guard).map_err(|e| {
             Rejection::new(
                 Reason::BadUtf8,
                 format!(
