@@ -229,15 +229,15 @@ impl LedgerSink {
             }
         }
         let answer = hold.live_runs().and_then(|live| {
-            self.store.claim(
-                &self.spec.dataset,
-                &distinct,
-                &hold.info.run_id,
-                &live,
-                self.spec.sent_after(),
-                self.spec.resend,
-                unix_now(),
-            )
+            self.store.claim(&super::ClaimAsk {
+                dataset: &self.spec.dataset,
+                ids: &distinct,
+                run: &hold.info.run_id,
+                live: &live,
+                sent_after: self.spec.sent_after(),
+                resend: self.spec.resend,
+                now: unix_now(),
+            })
         });
         let claims = match answer {
             Ok(c) => c,

@@ -65,6 +65,19 @@ pub enum Claim {
     Busy,
 }
 
+/// One batch's claim: `ids` (distinct) for `run`. `live` are the runs
+/// whose claims stand (this one among them); an entry sent before
+/// `sent_after` does not count (expired); `resend` claims sent ones too.
+pub struct ClaimAsk<'a> {
+    pub dataset: &'a str,
+    pub ids: &'a [&'a str],
+    pub run: &'a str,
+    pub live: &'a [String],
+    pub sent_after: i64,
+    pub resend: bool,
+    pub now: i64,
+}
+
 /// A run that holds claims.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
@@ -126,16 +139,7 @@ pub trait Store: Send + Sync {
     /// claims stand (this one among them); an entry sent before
     /// `sent_after` does not count (expired); `resend` claims sent ones
     /// too. One answer per id, in order.
-    fn claim(
-        &self,
-        dataset: &str,
-        ids: &[&str],
-        run: &str,
-        live: &[String],
-        sent_after: i64,
-        resend: bool,
-        now: i64,
-    ) -> anyhow::Result<Vec<Claim>>;
+    fn claim(&self, ask: &ClaimAsk<'_>) -> anyhow::Result<Vec<Claim>>;
     /// Reads without writing: the ids sent after `sent_after`.
     fn lookup(
         &self,

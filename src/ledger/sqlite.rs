@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::{Claim, DayCount, Entry, RunInfo, RunRow, SentInfo, Store};
+use super::{Claim, ClaimAsk, DayCount, Entry, RunInfo, RunRow, SentInfo, Store};
 
 /// The schema this build writes; a later change migrates from it.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -194,16 +194,16 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn claim(
-        &self,
-        dataset: &str,
-        ids: &[&str],
-        run: &str,
-        live: &[String],
-        sent_after: i64,
-        resend: bool,
-        now: i64,
-    ) -> anyhow::Result<Vec<Claim>> {
+    fn claim(&self, ask: &ClaimAsk<'_>) -> anyhow::Result<Vec<Claim>> {
+        let ClaimAsk {
+            dataset,
+            ids,
+            run,
+            live,
+            sent_after,
+            resend,
+            now,
+        } = *ask;
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
