@@ -16,8 +16,9 @@ use crate::pipeline::{self, Job, Sink};
 use crate::progress::{Counters, ProgressDisplay};
 use crate::report::{ReportWriter, ahead_path};
 use crate::sandbox::SandboxSummary;
+use crate::stop::StopCause;
 use crate::summary::Summary;
-use crate::upload::{StopReason, UploadSink};
+use crate::upload::UploadSink;
 
 use super::*;
 
@@ -33,7 +34,7 @@ impl PreparedJob {
             mut notes,
             progress,
             display,
-            interrupted,
+            stop: run_stop,
             upload,
             ledger,
         } = self;
@@ -46,13 +47,17 @@ impl PreparedJob {
         };
         drop(ticker);
         drop(shown);
-        let (mut summary, stopped, sandbox) = result?;
+        let (mut summary, sandbox) = result?;
         summary.report = report_path.display().to_string();
-        let stop = match (stopped, broken.and_then(|b| b.get())) {
-            (_, Some(message)) => Some(Stop::Ledger(message)),
-            (Some(reason), None) => Some(Stop::Auth(reason)),
-            (None, None) if interrupted.load(Ordering::SeqCst) => Some(Stop::Interrupted),
-            (None, None) => None,
+        let stop = match broken.and_then(|b| b.get()) {
+            Some(message) => Some(Stop::Ledger(message)),
+            None => run_stop.cause().map(|cause| match cause {
+                StopCause::Auth(reason) => Stop::Auth(reason.clone()),
+                StopCause::Interrupted => Stop::Interrupted,
+                StopCause::Signal(signal) => Stop::Signal(*signal),
+                StopCause::Outage { .. } => Stop::Outage(cause.detail()),
+                StopCause::LongPause { .. } => Stop::LongPause(cause.detail()),
+            }),
         };
         Ok(JobOutcome {
             summary,
@@ -64,7 +69,7 @@ impl PreparedJob {
     }
 }
 
-type RunResult = Result<(Summary, Option<StopReason>, Option<SandboxSummary>), JobError>;
+type RunResult = Result<(Summary, Option<SandboxSummary>), JobError>;
 
 fn run_dry(
     job: Job,
@@ -86,7 +91,7 @@ fn run_dry(
     )
     .map_err(JobError::Run)?;
     summary.dry_run = true;
-    Ok((summary, None, None))
+    Ok((summary, None))
 }
 
 fn run_upload(
@@ -107,13 +112,11 @@ fn run_upload(
         resume,
     } = upload;
     let handle = runtime.handle().clone();
-    let mut stop = None;
     let (mut summary, _) = pipeline::run(
         job,
         |report_tx| {
             let make = |tx| {
                 let sink = UploadSink::new(handle, client, settings, tx, payloads, batch_size);
-                stop = Some(sink.stop_reason_handle());
                 Ok(Box::new(sink) as Box<dyn Sink>)
             };
             match ledger {
@@ -139,7 +142,7 @@ fn run_upload(
             seen.requests, seen.accepted_events, seen.duplicates
         ));
     }
-    Ok((summary, stop.and_then(|s| s.get()), seen))
+    Ok((summary, seen))
 }
 
 /// Hands the rows read to a [`ProgressFn`] twice a second, from its own

@@ -14,7 +14,6 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -37,7 +36,7 @@ pub struct GateSpec {
     pub resume: bool,
     /// The clock for entries (`--now` in fixtures); claims use the real one.
     pub now: Option<i64>,
-    pub interrupted: Arc<AtomicBool>,
+    pub stop: crate::stop::RunStop,
 }
 
 impl GateSpec {
@@ -279,7 +278,7 @@ impl Sink for LedgerSink {
         // wait until it is sent, given up, or its run is gone. Every
         // claim ends within its run's life, and Ctrl-C ends the wait.
         while !busy.is_empty() {
-            if self.spec.interrupted.load(Ordering::SeqCst) {
+            if self.spec.stop.is_stopped() {
                 self.end_lines(
                     busy,
                     Status::Failed,
@@ -354,7 +353,7 @@ fn gate_spec(spec: &crate::job::JobSpec, dataset: &str, meta: &RequestMeta) -> G
         resend: spec.resend,
         resume: spec.resume,
         now: spec.now.map(|t| t.as_second()),
-        interrupted: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
     }
 }
 

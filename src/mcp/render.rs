@@ -61,7 +61,19 @@ pub fn job_outcome(format: ResponseFormat, verb: &str, outcome: &JobOutcome) -> 
                 "Stopped: {message}. Nothing more was sent; rows not sent are `failed` (reason ledger) in {report}; fix the ledger, then call upload_export again with the same arguments and resume: true."
             ),
         ),
-        Some(Stop::Interrupted) => (
+        Some(Stop::Outage(detail)) => (
+            json!("outage"),
+            format!(
+                "Stopped: {detail}. Every row is in {report}; call again later with the same arguments and resume: true."
+            ),
+        ),
+        Some(Stop::LongPause(detail)) => (
+            json!("rate_limited"),
+            format!(
+                "Stopped: {detail}. Every row is in {report}; call again then with the same arguments and resume: true."
+            ),
+        ),
+        Some(Stop::Interrupted | Stop::Signal(_)) => (
             json!("interrupted"),
             format!(
                 "Interrupted (the call was cancelled or the server is stopping): {report} holds every row confirmed so far; call again with the same arguments and resume: true to finish."
