@@ -305,7 +305,8 @@ impl Sink for LedgerSink {
     }
 }
 
-/// Records confirmations, then passes the lines on to the report.
+/// Passes the uploader's lines on to the report, then records the
+/// confirmations in the ledger.
 struct Forwarder {
     store: SharedStore,
     spec: Arc<GateSpec>,
@@ -331,6 +332,13 @@ impl Forwarder {
             sent.dedup();
             released.sort_unstable();
             released.dedup();
+            let sent: Vec<String> = sent.into_iter().map(str::to_owned).collect();
+            let released: Vec<String> = released.into_iter().map(str::to_owned).collect();
+            // The report (the resume journal) first, as promptly as
+            // without a ledger; then the ledger, one transaction.
+            let _ = self.out.send(lines);
+            let sent: Vec<&str> = sent.iter().map(String::as_str).collect();
+            let released: Vec<&str> = released.iter().map(String::as_str).collect();
             if let Err(e) = self.store.confirm(
                 &self.spec.dataset,
                 &self.run_id,
@@ -341,7 +349,6 @@ impl Forwarder {
             ) {
                 self.broken.set(format!("{e:#}"));
             }
-            let _ = self.out.send(lines);
         }
     }
 }
