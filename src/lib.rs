@@ -22,6 +22,7 @@ pub mod money;
 pub mod normalize;
 pub mod outcome;
 pub mod pipeline;
+pub mod private_file;
 pub mod progress;
 pub mod redact;
 pub mod report;
