@@ -14,6 +14,7 @@ pub mod event;
 pub mod init;
 pub mod input_hash;
 pub mod job;
+pub mod ledger;
 pub mod limits;
 pub mod mapper;
 pub mod mcp;

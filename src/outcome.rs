@@ -39,6 +39,8 @@ pub enum Reason {
     Filtered,
     /// Skipped: an earlier run already sent the row to this dataset.
     AlreadySent,
+    /// Not sent: the ledger could not be read or written.
+    Ledger,
 }
 
 impl Reason {
@@ -64,6 +66,7 @@ impl Reason {
             Reason::OrderRejected => "order_rejected",
             Reason::Filtered => "filtered",
             Reason::AlreadySent => "already_sent",
+            Reason::Ledger => "ledger",
         }
     }
 }

@@ -11,6 +11,7 @@ mod completions;
 mod datasets;
 mod hash;
 mod init;
+pub mod ledger;
 mod mcp;
 mod run;
 mod send;
@@ -57,7 +58,7 @@ pub enum Command {
     /// Send the events of one or more exports to Meta.
     Upload(UploadArgs),
     /// Check exports without sending anything (same as upload --dry-run).
-    Validate(RunArgs),
+    Validate(ValidateArgs),
     /// Print the normalized value and SHA-256 of values, one per line.
     Hash(hash::HashArgs),
     /// Serve a local stand-in for Meta's Conversions API.
@@ -72,6 +73,8 @@ pub enum Command {
     Mcp(mcp::McpArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
+    /// See and manage the ledger of events already sent.
+    Ledger(ledger::LedgerCommand),
     /// Print the man page (roff) to stdout.
     #[command(hide = true)]
     Man(completions::ManArgs),
@@ -106,6 +109,19 @@ pub struct RunArgs {
     /// input's file stem and the UTC date].
     #[arg(long, value_name = "TAG")]
     pub upload_tag: Option<String>,
+    #[command(flatten)]
+    pub ledger: ledger::LedgerArgs,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The dataset whose ledger entries tell which rows would be skipped
+    /// (without it the ledger is not read).
+    #[arg(long, env = "META_DATASET_ID", value_name = "ID")]
+    pub dataset: Option<String>,
 }
 
 /// Arguments of `upload`.
@@ -172,7 +188,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
         Command::Upload(args) => run::upload(args, &global),
-        Command::Validate(args) => run::validate(args, &global),
+        Command::Validate(args) => run::validate(args.run, args.dataset, &global),
         Command::Hash(args) => hash::run(args),
         Command::Sandbox(mut args) => {
             args.now = args.now.or(global.now);
@@ -182,6 +198,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args, &global),
         Command::Datasets(args) => datasets::run(args, &global),
         Command::Mcp(args) => mcp::run(args, &global),
+        Command::Ledger(args) => ledger::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),
     }

@@ -12,16 +12,21 @@ use crate::job::{self, JobError, JobOutcome, JobSpec, Stop};
 /// Exit code after Ctrl-C, as shells report a SIGINT death.
 pub(super) const EXIT_INTERRUPTED: u8 = 130;
 
-pub fn validate(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub fn validate(
+    args: RunArgs,
+    dataset: Option<String>,
+    global: &GlobalArgs,
+) -> anyhow::Result<ExitCode> {
     let mut spec = spec(&args, global);
     spec.dry_run = true;
+    spec.dataset = dataset;
     let outcome = job::run_job(&spec).map_err(JobError::into_anyhow)?;
     finish(&outcome, &args, global)
 }
 
 pub fn upload(args: UploadArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if args.dry_run {
-        return validate(args.run, global);
+        return validate(args.run, args.dataset, global);
     }
     super::send::upload(args, global)
 }
@@ -36,6 +41,8 @@ pub(super) fn spec(args: &RunArgs, global: &GlobalArgs) -> JobSpec {
     spec.upload_tag = args.upload_tag.clone();
     spec.now = global.now;
     spec.quiet = global.quiet;
+    spec.ledger = args.ledger.choice();
+    spec.resend = args.ledger.resend;
     spec
 }
 
@@ -61,6 +68,13 @@ pub(super) fn finish(
             crate::say!(
                 "offconv: stopped: {}\n  rows not sent are `failed` (reason auth) in {}; fix the token or its permissions, then run the same command with --resume",
                 reason.message,
+                outcome.report.display()
+            );
+            return Ok(ExitCode::from(2));
+        }
+        Some(Stop::Ledger(message)) => {
+            crate::say!(
+                "offconv: stopped: {message}\n  nothing more was sent; rows not sent are `failed` (reason ledger) in {}; fix the ledger (or give --no-ledger), then run the same command with --resume",
                 outcome.report.display()
             );
             return Ok(ExitCode::from(2));

@@ -124,6 +124,10 @@ pub struct JobSpec {
     pub outage_timeout: Duration,
     /// `--max-pause`.
     pub max_pause: Duration,
+    /// The ledger (DESIGN.md section 7): which one, or none.
+    pub ledger: crate::ledger::LedgerChoice,
+    /// Send rows the ledger holds as sent (and record them again).
+    pub resend: bool,
     /// The runtime uploads run on; `None` builds one for the job. Either
     /// way [`PreparedJob::run`] blocks: call it off the runtime's workers.
     pub runtime: Option<tokio::runtime::Handle>,
@@ -160,6 +164,8 @@ impl JobSpec {
             outage_timeout: DEFAULT_OUTAGE_TIMEOUT,
             max_pause: DEFAULT_MAX_PAUSE,
             runtime: None,
+            ledger: crate::ledger::LedgerChoice::Default,
+            resend: false,
         }
     }
 }
@@ -199,6 +205,9 @@ pub enum Stop {
     Outage(String),
     /// A rate-limit pause beyond `--max-pause`; the detail says until when.
     LongPause(String),
+    /// The ledger could not be read or written: nothing more was sent;
+    /// rows not sent are `failed` (ledger).
+    Ledger(String),
 }
 
 /// What a job did.
@@ -226,6 +235,7 @@ pub struct PreparedJob {
     display: Display,
     stop: RunStop,
     upload: Option<Box<Upload>>,
+    ledger: Option<crate::ledger::gate::LedgerHook>,
 }
 
 /// The half of a prepared job only uploads have.

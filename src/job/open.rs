@@ -107,6 +107,7 @@ pub(super) fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
             report_path.display()
         );
     }
+    let ledger = crate::ledger::gate::hook_for_dry_run(spec, &meta)?;
     let files = job.inputs.iter().map(|i| i.name.clone()).collect();
     let report = ReportWriter::create(&report_path, files)
         .with_context(|| format!("cannot write the report {}", report_path.display()))?;
@@ -122,6 +123,7 @@ pub(super) fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
         display: display(spec),
         stop: spec.stop.clone(),
         upload: None,
+        ledger,
     })
 }
 

@@ -11,7 +11,8 @@ use anyhow::Context as _;
 
 use crate::dryrun::DryRunSink;
 use crate::event::RequestMeta;
-use crate::pipeline::{self, Job};
+use crate::ledger::gate::LedgerHook;
+use crate::pipeline::{self, Job, Sink};
 use crate::progress::{Counters, ProgressDisplay};
 use crate::report::{ReportWriter, ahead_path};
 use crate::sandbox::SandboxSummary;
@@ -35,24 +36,29 @@ impl PreparedJob {
             display,
             stop: run_stop,
             upload,
+            ledger,
         } = self;
+        let broken = ledger.as_ref().and_then(|l| l.broken());
         let shown = ProgressDisplay::start(Arc::clone(&job.counters), display, upload.is_some());
         let ticker = progress.map(|f| Ticker::start(Arc::clone(&job.counters), f));
         let result = match upload {
-            None => run_dry(job, report, payloads, meta),
-            Some(upload) => run_upload(*upload, job, report, payloads, &meta, &mut notes),
+            None => run_dry(job, report, payloads, meta, ledger),
+            Some(upload) => run_upload(*upload, job, report, payloads, &meta, &mut notes, ledger),
         };
         drop(ticker);
         drop(shown);
         let (mut summary, sandbox) = result?;
         summary.report = report_path.display().to_string();
-        let stop = run_stop.cause().map(|cause| match cause {
-            StopCause::Auth(reason) => Stop::Auth(reason.clone()),
-            StopCause::Interrupted => Stop::Interrupted,
-            StopCause::Signal(signal) => Stop::Signal(*signal),
-            StopCause::Outage { .. } => Stop::Outage(cause.detail()),
-            StopCause::LongPause { .. } => Stop::LongPause(cause.detail()),
-        });
+        let stop = match broken.and_then(|b| b.get()) {
+            Some(message) => Some(Stop::Ledger(message)),
+            None => run_stop.cause().map(|cause| match cause {
+                StopCause::Auth(reason) => Stop::Auth(reason.clone()),
+                StopCause::Interrupted => Stop::Interrupted,
+                StopCause::Signal(signal) => Stop::Signal(*signal),
+                StopCause::Outage { .. } => Stop::Outage(cause.detail()),
+                StopCause::LongPause { .. } => Stop::LongPause(cause.detail()),
+            }),
+        };
         Ok(JobOutcome {
             summary,
             report: report_path,
@@ -70,10 +76,17 @@ fn run_dry(
     report: ReportWriter<BufWriter<File>>,
     payloads: Option<File>,
     meta: RequestMeta,
+    ledger: Option<LedgerHook>,
 ) -> RunResult {
     let (mut summary, _) = pipeline::run(
         job,
-        |report_tx| Ok(Box::new(DryRunSink::new(report_tx, payloads, meta))),
+        |report_tx| {
+            let make = |tx| Ok(Box::new(DryRunSink::new(tx, payloads, meta)) as Box<dyn Sink>);
+            match ledger {
+                Some(hook) => hook.wrap(report_tx, make),
+                None => make(report_tx),
+            }
+        },
         report,
     )
     .map_err(JobError::Run)?;
@@ -88,6 +101,7 @@ fn run_upload(
     payloads: Option<File>,
     meta: &RequestMeta,
     notes: &mut Notes,
+    ledger: Option<LedgerHook>,
 ) -> RunResult {
     let Upload {
         runtime,
@@ -101,8 +115,14 @@ fn run_upload(
     let (mut summary, _) = pipeline::run(
         job,
         |report_tx| {
-            let sink = UploadSink::new(handle, client, settings, report_tx, payloads, batch_size);
-            Ok(Box::new(sink))
+            let make = |tx| {
+                let sink = UploadSink::new(handle, client, settings, tx, payloads, batch_size);
+                Ok(Box::new(sink) as Box<dyn Sink>)
+            };
+            match ledger {
+                Some(hook) => hook.wrap(report_tx, make),
+                None => make(report_tx),
+            }
         },
         report,
     )

@@ -90,6 +90,8 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
     meta.test_event_code = spec.test_event_code.clone();
     let files: Vec<String> = job.inputs.iter().map(|i| i.name.clone()).collect();
 
+    let sandboxed = !matches!(spec.endpoint, Endpoint::Graph);
+    let ledger = crate::ledger::gate::hook_for_upload(spec, &dataset, &meta, sandboxed)?;
     // The job's identity, and what an earlier report of it means.
     let report_files = ReportFiles::new(&report_path);
     let mapping_text = std::fs::read_to_string(&spec.mapping).unwrap_or_default();
@@ -159,6 +161,7 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
             sandbox,
             resume: resuming.then_some(report_files),
         })),
+        ledger,
     })
 }
 

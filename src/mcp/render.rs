@@ -55,6 +55,12 @@ pub fn job_outcome(format: ResponseFormat, verb: &str, outcome: &JobOutcome) -> 
                 reason.message
             ),
         ),
+        Some(Stop::Ledger(message)) => (
+            json!("ledger"),
+            format!(
+                "Stopped: {message}. Nothing more was sent; rows not sent are `failed` (reason ledger) in {report}; fix the ledger, then call upload_export again with the same arguments and resume: true."
+            ),
+        ),
         Some(Stop::Outage(detail)) => (
             json!("outage"),
             format!(

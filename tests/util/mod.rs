@@ -51,6 +51,10 @@ impl TestDir {
             .env_remove("META_APP_SECRET")
             .env_remove("META_DATASET_ID")
             .env_remove("META_GRAPH_URL")
+            .env_remove("OFFCONV_LEDGER")
+            // The default ledger lives in the test's own folder, never in
+            // the real ~/.local/state.
+            .env("XDG_STATE_HOME", self.dir.path().join(".state"))
             .stdin(Stdio::null());
         cmd
     }
