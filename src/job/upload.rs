@@ -59,6 +59,10 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
             )
         }
         Endpoint::Graph => {
+            if let Some(warning) = crate::settings::check_api_base(&spec.api_base)? {
+                notes.add(warning);
+            }
+            crate::settings::check_api_version(&spec.api_version)?;
             let token = read_token(spec.access_token_file.as_deref())?;
             let dataset = spec.dataset.clone().ok_or_else(|| {
                 anyhow::anyhow!(
@@ -81,7 +85,8 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
         crate::upload::client::app_secret_from_env(),
     )?;
 
-    let (mut job, report_path, mut meta) = open::open_job(spec)?;
+    let hashes = crate::input_hash::ReadHashes::new();
+    let (mut job, report_path, mut meta) = open::open_job(spec, Some(&hashes))?;
     meta.test_event_code = spec.test_event_code.clone();
     let files: Vec<String> = job.inputs.iter().map(|i| i.name.clone()).collect();
 
@@ -91,10 +96,28 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
     let identity = JobIdentity::of(&spec.inputs, &mapping_text, &dataset, &meta.upload_tag)
         .context("cannot fingerprint the inputs")?;
     job.previous = previous::previous_report(spec, notes, &report_files, &identity, &files)?;
-    identity
-        .save(&report_files.job)
-        .with_context(|| format!("cannot write {}", report_files.job.display()))?;
     let resuming = job.previous.is_some();
+    // What the earlier run read, checked as this one reads (input_hash).
+    let recorded = if resuming {
+        crate::input_hash::load(&report_files.job)
+    } else {
+        Vec::new()
+    };
+    let unrecorded_stdin = spec
+        .inputs
+        .iter()
+        .enumerate()
+        .any(|(i, name)| name == "-" && recorded.get(i).is_none_or(Option::is_none));
+    if resuming && unrecorded_stdin {
+        anyhow::bail!(
+            "cannot resume from {}: {} records no hash of what the earlier run read from stdin, so a different export could not be told apart; run without --resume and with --force to start over",
+            report_path.display(),
+            report_files.job.display()
+        );
+    }
+    hashes
+        .expect(recorded, report_files.job.clone(), identity)
+        .map_err(|why| anyhow::anyhow!("cannot resume from {}: {why}", report_path.display()))?;
     let write_to = if resuming {
         &report_files.tmp
     } else {
@@ -113,7 +136,9 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
             cap: Duration::from_secs(60),
         },
         meta: meta.clone(),
-        interrupted: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
+        outage_timeout: spec.outage_timeout,
+        max_pause: spec.max_pause,
         counters: Arc::clone(&job.counters),
     };
     Ok(PreparedJob {
@@ -125,7 +150,7 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
         notes: Notes::default(),
         progress: open::progress_fn(spec),
         display: open::display(spec),
-        interrupted: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
         upload: Some(Box::new(Upload {
             runtime,
             client,
