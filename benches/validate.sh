@@ -1,44 +1,92 @@
 #!/usr/bin/env bash
-# The end-to-end dry-run benchmark (issues 2 and 7): generates exports with
-# gen_sales, runs `offconv validate` with the report and the payload dump
-# written, and prints rows per second (median of RUNS) and peak RSS.
+# The end-to-end dry-run benchmark (issues 2, 7 and 18): generates the
+# US-heavy export and the international one with gen_sales, and runs, in
+# one run and alternately, the machine's limit (benches/limit.rs) and
+# `offconv validate` with the report and the payload dump written, on each.
+# Prints per export the median rows/s and CPU seconds (user + sys) of the
+# limit and of offconv, offconv's peak RSS, and the ratio to the limit.
 #
-#   bash benches/validate.sh                 # 1,000,000 and 10,000,000 rows
-#   SIZES="1000000 5000000" RUNS=5 bash benches/validate.sh
-#   MAPPING=/path/to/other.toml bash benches/validate.sh
-#   LINE_ITEMS=1 MAPPING=benches/line_items_bench.toml SIZES=1000000 bash benches/validate.sh
+#   bash benches/validate.sh                 # 1,000,000 and 10,000,000 rows, 5 runs
+#   SIZES=1000000 RUNS=5 bash benches/validate.sh
+#   MIXES=us MAPPING=/path/to/other.toml bash benches/validate.sh
+#   LINE_ITEMS=1 MAPPING=benches/line_items_bench.toml MIXES=us SIZES=1000000 bash benches/validate.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 SIZES=${SIZES:-"1000000 10000000"}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
+MIXES=${MIXES:-"us international"}
 MAPPING=${MAPPING:-fixtures/store_sales.toml}
+INTL_MAPPING=${INTL_MAPPING:-benches/international.toml}
 LINE_ITEMS=${LINE_ITEMS:-}
 NOW=2026-11-26T12:00:00Z
 WORK=${WORK:-$(mktemp -d)}
 trap 'rm -rf "$WORK"' EXIT
+TARGET=${CARGO_TARGET_DIR:-target}
 
 cargo build --release --quiet --bin offconv --example gen_sales
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; mapping $MAPPING"
+LIMIT=$(cargo bench --no-run --quiet --bench limit --message-format=json 2>/dev/null |
+  python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "limit" and m.get("executable"):
+        print(m["executable"])')
+echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), $(free -g | awk '/Mem:/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+mapping_of() { if [ "$1" = international ]; then echo "$INTL_MAPPING"; else echo "$MAPPING"; fi; }
+
+# One timed run: appends "rows/s cpu rss_kb" to $WORK/<name>.times.
+timed() {
+  local name=$1 rows=$2
+  shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >/dev/null 2>&1 || true
+  read -r wall user sys kb < <(tail -n 1 "$WORK/time")
+  python3 -c "print(int($rows / max($wall, 0.01)), round($user + $sys, 2), $kb)" >>"$WORK/$name.times"
+}
+
+offconv_run() {
+  local mix=$1 rows=$2
+  timed "offconv-$mix" "$rows" "$TARGET/release/offconv" validate "$WORK/$mix.csv" \
+    --mapping "$(mapping_of "$mix")" --now "$NOW" --report "$WORK/report.csv" \
+    --payloads "$WORK/payloads.ndjson" -q
+}
+
 for rows in $SIZES; do
-  target/release/examples/gen_sales --rows "$rows" --now "$NOW" ${LINE_ITEMS:+--line-items} --out "$WORK/sales.csv"
-  rates=()
-  cpus=()
-  rss=0
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" target/release/offconv validate "$WORK/sales.csv" \
-      --mapping "$MAPPING" --now "$NOW" --report "$WORK/report.csv" \
-      --payloads "$WORK/payloads.ndjson" -q || true
-    read -r wall user sys kb < <(tail -n 1 "$WORK/time")
-    rates+=("$(python3 -c "print(int($rows / $wall))")")
-    cpus+=("$(python3 -c "print(round($user + $sys, 2))")")
-    rss=$((kb > rss ? kb : rss))
-    rm -f "$WORK/report.csv" "$WORK/payloads.ndjson"
+  declare -A bytes=()
+  for mix in $MIXES; do
+    "$TARGET/release/examples/gen_sales" --rows "$rows" --now "$NOW" --mix "$mix" \
+      ${LINE_ITEMS:+--line-items} --out "$WORK/$mix.csv"
+    # An untimed run: the bytes offconv writes, which the limit writes too.
+    "$TARGET/release/offconv" validate "$WORK/$mix.csv" --mapping "$(mapping_of "$mix")" \
+      --now "$NOW" --report "$WORK/report.csv" --payloads "$WORK/payloads.ndjson" -q || true
+    bytes[$mix]=$(($(stat -c %s "$WORK/report.csv") + $(stat -c %s "$WORK/payloads.ndjson")))
+    rm -f "$WORK/report.csv" "$WORK/payloads.ndjson" "$WORK"/*.times
   done
-  median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  # CPU seconds (user + sys) tell more than wall time on a shared virtual
-  # machine, whose speed drifts by a third from one minute to the next.
-  echo "$rows rows: median $median rows/s over $RUNS runs (${rates[*]}); median CPU $cpu s; peak RSS $((rss / 1024)) MB"
-  rm -f "$WORK/sales.csv"
+  for _ in $(seq "$RUNS"); do
+    for mix in $MIXES; do
+      timed "limit-$mix" "$rows" "$LIMIT" "$WORK/$mix.csv" --rows "$rows" \
+        --bytes "${bytes[$mix]}" --out "$WORK/limit"
+      rm -f "$WORK"/limit.*
+      offconv_run "$mix" "$rows"
+      rm -f "$WORK/report.csv" "$WORK/payloads.ndjson"
+    done
+  done
+  echo "$rows rows, median of $RUNS runs, alternating; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  for mix in $MIXES; do
+    mapfile -t l < "$WORK/limit-$mix.times"
+    mapfile -t o < "$WORK/offconv-$mix.times"
+    lrate=$(median "${l[@]%% *}")
+    orate=$(median "${o[@]%% *}")
+    lcpu=$(median $(printf '%s\n' "${l[@]}" | cut -d' ' -f2))
+    ocpu=$(median $(printf '%s\n' "${o[@]}" | cut -d' ' -f2))
+    rss=$(printf '%s\n' "${o[@]}" | cut -d' ' -f3 | sort -n | tail -n 1)
+    echo "  $mix: limit $lrate rows/s (CPU $lcpu s); offconv $orate rows/s (CPU $ocpu s, peak RSS $((rss / 1024)) MB, $((bytes[$mix] / 1000000)) MB written); ratio $(python3 -c "print(round($orate / $lrate, 2))")"
+    echo "    offconv runs: $(printf '%s\n' "${o[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
+    eval "cpu_$mix=$ocpu"
+  done
+  if [ -n "${cpu_us:-}" ] && [ -n "${cpu_international:-}" ]; then
+    echo "  CPU per row, international / US-heavy: $(python3 -c "print(round($cpu_international / $cpu_us, 2))")"
+  fi
+  rm -f "$WORK"/*.csv
 done
