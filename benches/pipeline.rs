@@ -6,8 +6,6 @@
 
 use std::io::Cursor;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use offconv::config::Mapping;
@@ -147,7 +145,7 @@ fn dry_run_pipeline(c: &mut Criterion) {
                 mappers: vec![RowMapper::new(&mapping, plan, NOW)],
                 inputs: vec![input],
                 batch_size: 1000,
-                stop_reading: Arc::new(AtomicBool::new(false)),
+                stop: offconv::stop::RunStop::new(),
                 counters: Default::default(),
                 previous: None,
             };

@@ -25,6 +25,7 @@ pub mod resume;
 pub mod sandbox;
 pub mod source;
 pub mod stderr;
+pub mod stop;
 pub mod suggest;
 pub mod summary;
 pub mod time;

@@ -28,6 +28,8 @@ pub struct Counters {
     /// stdin or a compressed file), for the ETA.
     pub bytes_read: AtomicU64,
     pub bytes_total: AtomicU64,
+    /// Unix seconds until which Meta's rate limit pauses every request.
+    pub paused_until: AtomicU64,
 }
 
 impl Counters {
@@ -60,10 +62,33 @@ impl Counters {
         } else {
             let _ = write!(s, " ({}/s)", thousands((done as f64 / secs) as u64));
         }
-        if let Some(eta) = self.eta(elapsed) {
+        if let Some(pause) = self.pause_note() {
+            let _ = write!(s, ", {pause}");
+        } else if let Some(eta) = self.eta(elapsed) {
             let _ = write!(s, ", ETA {}", duration(eta));
         }
         s
+    }
+
+    /// "paused by Meta's rate limit until 02:41, 12 min" while a pause lasts.
+    fn pause_note(&self) -> Option<String> {
+        let until = Counters::get(&self.paused_until) as i64;
+        let now = jiff::Timestamp::now().as_second();
+        if until <= now {
+            return None;
+        }
+        let at = jiff::Timestamp::from_second(until).ok()?;
+        let local = at.to_zoned(jiff::tz::TimeZone::system());
+        let mins = (until - now).div_euclid(60);
+        let left = if mins == 0 {
+            format!("{} s", until - now)
+        } else {
+            format!("{mins} min")
+        };
+        Some(format!(
+            "paused by Meta's rate limit until {}, {left}",
+            local.strftime("%H:%M")
+        ))
     }
 
     /// The time left, from the share of the input bytes read and the rate

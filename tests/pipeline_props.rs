@@ -2,8 +2,6 @@
 //! panics and the report holds exactly one line per input record, in order.
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use offconv::config::Mapping;
 use offconv::dryrun::DryRunSink;
@@ -52,7 +50,7 @@ fn run(input: Vec<u8>) -> Vec<csv::StringRecord> {
         inputs: vec![input],
         mappers: vec![mapper],
         batch_size: 7,
-        stop_reading: Arc::new(AtomicBool::new(false)),
+        stop: offconv::stop::RunStop::new(),
         counters: Default::default(),
         previous: None,
     };

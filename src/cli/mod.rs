@@ -6,6 +6,7 @@
 //! fails early with exit code 2 when they do not make sense.
 
 mod check;
+mod checks;
 mod completions;
 mod datasets;
 mod hash;
@@ -17,7 +18,11 @@ mod send;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
+
+use checks::{parse_rate, parse_secs};
 
 use crate::summary::MaxRejected;
 
@@ -130,7 +135,7 @@ pub struct UploadArgs {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Requests per second at most (0: no cap).
-    #[arg(long, default_value_t = 10.0, value_name = "REQ_PER_S")]
+    #[arg(long, default_value = "10", value_name = "REQ_PER_S", value_parser = parse_rate)]
     pub rate: f64,
     /// Retries of one request before its rows end `failed`.
     #[arg(long, default_value_t = 8)]
@@ -145,6 +150,18 @@ pub struct UploadArgs {
     /// Graph API version.
     #[arg(long, default_value = "v26.0")]
     pub api_version: String,
+    /// After SIGINT/SIGTERM: seconds requests in flight get before they
+    /// are abandoned (rows not confirmed end `failed`, --resume sends them).
+    #[arg(long, default_value = "10", value_name = "SECS", value_parser = parse_secs)]
+    pub stop_grace: Duration,
+    /// Stop when no request succeeded for SECS while requests kept failing
+    /// with network errors or 5xx (rows not sent end `failed`, network).
+    #[arg(long, default_value = "120", value_name = "SECS", value_parser = parse_secs)]
+    pub outage_timeout: Duration,
+    /// Stop when Meta's rate limit asks for a longer pause than SECS (rows
+    /// not sent end `failed`, rate_limited).
+    #[arg(long, default_value = "900", value_name = "SECS", value_parser = parse_secs)]
+    pub max_pause: Duration,
     /// Read the access token from this file instead of META_ACCESS_TOKEN.
     #[arg(long, value_name = "FILE")]
     pub access_token_file: Option<PathBuf>,

@@ -67,9 +67,24 @@ pub(super) fn finish(
         }
         Some(Stop::Interrupted) => {
             crate::say!(
-                "offconv: interrupted; the report holds every row confirmed so far. Run the same command with --resume to finish."
+                "offconv: interrupted; the report holds every row. Run the same command with --resume to finish."
             );
             return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
+        Some(Stop::Signal(signal)) => {
+            crate::say!(
+                "offconv: stopped by {}; the report {} holds every row (rows not sent are `failed`, reason interrupted). Run the same command with --resume to finish.",
+                signal.name(),
+                outcome.report.display()
+            );
+            return Ok(ExitCode::from(signal.exit_code()));
+        }
+        Some(Stop::Outage(detail) | Stop::LongPause(detail)) => {
+            crate::say!(
+                "offconv: stopped: {detail}\n  every row is in {}; run the same command with --resume later",
+                outcome.report.display()
+            );
+            return Ok(ExitCode::from(1));
         }
         None => {}
     }

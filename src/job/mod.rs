@@ -11,13 +11,13 @@
 //!
 //! Nothing here writes to stdout (the MCP server speaks JSON-RPC there) and
 //! nothing exits the process: stopping is the caller's business, through
-//! [`JobSpec::interrupted`].
+//! [`JobSpec::stop`].
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use crate::event::RequestMeta;
 use crate::pipeline::Job;
@@ -25,6 +25,7 @@ use crate::progress::Display;
 use crate::report::ReportWriter;
 use crate::resume::ReportFiles;
 use crate::sandbox::{RunningSandbox, SandboxSummary};
+use crate::stop::{RunStop, Signal};
 use crate::summary::Summary;
 use crate::upload::client::GraphClient;
 use crate::upload::{StopReason, UploadSettings};
@@ -45,6 +46,10 @@ pub const SANDBOX_DATASET: &str = "1234567890";
 pub const SANDBOX_TOKEN: &str = "sandbox-token";
 pub const DEFAULT_API_BASE: &str = "https://graph.facebook.com";
 pub const DEFAULT_API_VERSION: &str = "v26.0";
+/// `--outage-timeout` by default.
+pub const DEFAULT_OUTAGE_TIMEOUT: Duration = Duration::from_secs(120);
+/// `--max-pause` by default.
+pub const DEFAULT_MAX_PAUSE: Duration = Duration::from_secs(900);
 
 /// Called with the number of rows read so far.
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
@@ -110,9 +115,15 @@ pub struct JobSpec {
     /// No notes on stderr (they are still in [`JobOutcome::notes`]).
     pub quiet: bool,
     pub progress: Progress,
-    /// Set it to stop: reading stops, requests in flight finish, rows not
-    /// sent end `failed` (interrupted), and the report is complete.
-    pub interrupted: Arc<AtomicBool>,
+    /// Request a stop on it: reading stops, requests in flight get
+    /// `stop_grace`, rows not sent end `failed`, and the report is complete.
+    pub stop: RunStop,
+    /// `--stop-grace`: how long requests in flight get after a stop.
+    pub stop_grace: Duration,
+    /// `--outage-timeout`.
+    pub outage_timeout: Duration,
+    /// `--max-pause`.
+    pub max_pause: Duration,
     /// The runtime uploads run on; `None` builds one for the job. Either
     /// way [`PreparedJob::run`] blocks: call it off the runtime's workers.
     pub runtime: Option<tokio::runtime::Handle>,
@@ -144,7 +155,10 @@ impl JobSpec {
             now: None,
             quiet: false,
             progress: Progress::Terminal,
-            interrupted: Arc::new(AtomicBool::new(false)),
+            stop: RunStop::new(),
+            stop_grace: crate::stop::DEFAULT_GRACE,
+            outage_timeout: DEFAULT_OUTAGE_TIMEOUT,
+            max_pause: DEFAULT_MAX_PAUSE,
             runtime: None,
         }
     }
@@ -177,8 +191,14 @@ impl JobError {
 pub enum Stop {
     /// A token or permission error: rows not sent are `failed` (auth).
     Auth(StopReason),
-    /// [`JobSpec::interrupted`] was set.
+    /// A caller asked to stop ([`JobSpec::stop`]).
     Interrupted,
+    /// SIGINT or SIGTERM.
+    Signal(Signal),
+    /// Meta unreachable for `--outage-timeout`; the detail says so.
+    Outage(String),
+    /// A rate-limit pause beyond `--max-pause`; the detail says until when.
+    LongPause(String),
 }
 
 /// What a job did.
@@ -204,7 +224,7 @@ pub struct PreparedJob {
     notes: Notes,
     progress: Option<ProgressFn>,
     display: Display,
-    interrupted: Arc<AtomicBool>,
+    stop: RunStop,
     upload: Option<Box<Upload>>,
 }
 
@@ -257,6 +277,7 @@ pub fn run_job(spec: &JobSpec) -> Result<JobOutcome, JobError> {
 
 /// Checks everything that can refuse the job and opens its report.
 pub fn prepare(spec: &JobSpec) -> Result<PreparedJob, JobError> {
+    spec.stop.set_grace(spec.stop_grace);
     let first = spec.inputs.first().map_or("-", String::as_str);
     let report = spec
         .report

@@ -59,7 +59,7 @@ pub(super) fn open_job(spec: &JobSpec) -> anyhow::Result<(Job, PathBuf, RequestM
         inputs,
         mappers,
         batch_size: usize::from(spec.batch_size),
-        stop_reading: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
         counters,
         previous: None,
     };
@@ -116,7 +116,7 @@ pub(super) fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
         notes: Notes::default(),
         progress: progress_fn(spec),
         display: display(spec),
-        interrupted: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
         upload: None,
     })
 }

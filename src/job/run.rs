@@ -15,8 +15,9 @@ use crate::pipeline::{self, Job};
 use crate::progress::{Counters, ProgressDisplay};
 use crate::report::{ReportWriter, ahead_path};
 use crate::sandbox::SandboxSummary;
+use crate::stop::StopCause;
 use crate::summary::Summary;
-use crate::upload::{StopReason, UploadSink};
+use crate::upload::UploadSink;
 
 use super::*;
 
@@ -32,7 +33,7 @@ impl PreparedJob {
             mut notes,
             progress,
             display,
-            interrupted,
+            stop: run_stop,
             upload,
         } = self;
         let shown = ProgressDisplay::start(Arc::clone(&job.counters), display, upload.is_some());
@@ -43,13 +44,15 @@ impl PreparedJob {
         };
         drop(ticker);
         drop(shown);
-        let (mut summary, stopped, sandbox) = result?;
+        let (mut summary, sandbox) = result?;
         summary.report = report_path.display().to_string();
-        let stop = match stopped {
-            Some(reason) => Some(Stop::Auth(reason)),
-            None if interrupted.load(Ordering::SeqCst) => Some(Stop::Interrupted),
-            None => None,
-        };
+        let stop = run_stop.cause().map(|cause| match cause {
+            StopCause::Auth(reason) => Stop::Auth(reason.clone()),
+            StopCause::Interrupted => Stop::Interrupted,
+            StopCause::Signal(signal) => Stop::Signal(*signal),
+            StopCause::Outage { .. } => Stop::Outage(cause.detail()),
+            StopCause::LongPause { .. } => Stop::LongPause(cause.detail()),
+        });
         Ok(JobOutcome {
             summary,
             report: report_path,
@@ -60,7 +63,7 @@ impl PreparedJob {
     }
 }
 
-type RunResult = Result<(Summary, Option<StopReason>, Option<SandboxSummary>), JobError>;
+type RunResult = Result<(Summary, Option<SandboxSummary>), JobError>;
 
 fn run_dry(
     job: Job,
@@ -75,7 +78,7 @@ fn run_dry(
     )
     .map_err(JobError::Run)?;
     summary.dry_run = true;
-    Ok((summary, None, None))
+    Ok((summary, None))
 }
 
 fn run_upload(
@@ -95,12 +98,10 @@ fn run_upload(
         resume,
     } = upload;
     let handle = runtime.handle().clone();
-    let mut stop = None;
     let (mut summary, _) = pipeline::run(
         job,
         |report_tx| {
             let sink = UploadSink::new(handle, client, settings, report_tx, payloads, batch_size);
-            stop = Some(sink.stop_reason_handle());
             Ok(Box::new(sink))
         },
         report,
@@ -121,7 +122,7 @@ fn run_upload(
             seen.requests, seen.accepted_events, seen.duplicates
         ));
     }
-    Ok((summary, stop.and_then(|s| s.get()), seen))
+    Ok((summary, seen))
 }
 
 /// Hands the rows read to a [`ProgressFn`] twice a second, from its own

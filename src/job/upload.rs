@@ -113,7 +113,9 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
             cap: Duration::from_secs(60),
         },
         meta: meta.clone(),
-        interrupted: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
+        outage_timeout: spec.outage_timeout,
+        max_pause: spec.max_pause,
         counters: Arc::clone(&job.counters),
     };
     Ok(PreparedJob {
@@ -125,7 +127,7 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
         notes: Notes::default(),
         progress: open::progress_fn(spec),
         display: open::display(spec),
-        interrupted: Arc::clone(&spec.interrupted),
+        stop: spec.stop.clone(),
         upload: Some(Box::new(Upload {
             runtime,
             client,

@@ -16,7 +16,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use rmcp::RoleServer;
@@ -99,7 +98,7 @@ impl Exports {
             })
         });
 
-        let interrupted = Arc::clone(&spec.interrupted);
+        let run_stop = spec.stop.clone();
         let cancelled = ctx.ct.clone();
         let mut stopping = self.stopping.subscribe();
         let watcher = tokio::spawn(async move {
@@ -107,7 +106,7 @@ impl Exports {
                 () = cancelled.cancelled() => {}
                 _ = stopping.wait_for(|s| *s) => {}
             }
-            interrupted.store(true, Ordering::SeqCst);
+            run_stop.request(crate::stop::StopCause::Interrupted);
         });
 
         spec.runtime = Some(tokio::runtime::Handle::current());

@@ -55,7 +55,19 @@ pub fn job_outcome(format: ResponseFormat, verb: &str, outcome: &JobOutcome) -> 
                 reason.message
             ),
         ),
-        Some(Stop::Interrupted) => (
+        Some(Stop::Outage(detail)) => (
+            json!("outage"),
+            format!(
+                "Stopped: {detail}. Every row is in {report}; call again later with the same arguments and resume: true."
+            ),
+        ),
+        Some(Stop::LongPause(detail)) => (
+            json!("rate_limited"),
+            format!(
+                "Stopped: {detail}. Every row is in {report}; call again then with the same arguments and resume: true."
+            ),
+        ),
+        Some(Stop::Interrupted | Stop::Signal(_)) => (
             json!("interrupted"),
             format!(
                 "Interrupted (the call was cancelled or the server is stopping): {report} holds every row confirmed so far; call again with the same arguments and resume: true to finish."

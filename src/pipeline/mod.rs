@@ -8,7 +8,6 @@
 //! size: a slow sink slows the reader down instead of queueing rows.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -24,6 +23,7 @@ use crate::progress::Counters;
 use crate::report::{ReportLine, ReportWriter, Status};
 use crate::resume::Previous;
 use crate::source::Input;
+use crate::stop::RunStop;
 use crate::summary::Summary;
 
 /// Records per chunk handed to the CPU stage: large enough to amortize the
@@ -133,9 +133,10 @@ pub struct Job {
     /// One mapper per input (each input has its own header).
     pub mappers: Vec<RowMapper>,
     pub batch_size: usize,
-    /// Set from outside (Ctrl-C) to stop reading; rows not read are not
-    /// in the report.
-    pub stop_reading: Arc<AtomicBool>,
+    /// The run's stop: once set, the rest of the input is only counted,
+    /// each row not read reported `failed` with the stop's reason (for
+    /// as long as the stop's grace lasts).
+    pub stop: RunStop,
     /// Live counts for the progress display.
     pub counters: Arc<Counters>,
     /// `--resume`: the earlier report; rows it has as `sent` are not sent
@@ -152,6 +153,8 @@ struct Chunk {
     /// Line items: per record, whether its order id reappeared after the
     /// order closed (the export is not grouped). Empty without grouping.
     reappeared: Vec<bool>,
+    /// After a stop: rows counted but not read into `records` (nor mapped).
+    unread: u64,
     /// Records rejected `bad_row` whatever they hold, with the detail: an
     /// unclosed quote and the rows it swallowed ([`quotes`]).
     swallowed: Vec<(usize, Arc<str>)>,
@@ -183,7 +186,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
         inputs,
         mappers,
         batch_size,
-        stop_reading,
+        stop,
         counters,
         mut previous,
     } = job;
@@ -201,6 +204,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
     let (recycle_tx, recycle_rx) = bounded::<Vec<ByteRecord>>(8);
     let group_columns: Vec<Option<usize>> = mappers.iter().map(|m| m.plan().group_by).collect();
     let reader_counters = Arc::clone(&counters);
+    let reader_stop = stop.clone();
     let reader = thread::Builder::new()
         .name("reader".into())
         .spawn(move || {
@@ -209,7 +213,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                 &group_columns,
                 chunk_tx,
                 recycle_rx,
-                &stop_reading,
+                &reader_stop,
                 &reader_counters,
             )
         })?;
@@ -237,6 +241,13 @@ pub fn run<W: std::io::Write + Send + 'static>(
                             return;
                         }
                     };
+                    if chunk.unread > 0 {
+                        // Counted after a stop, never mapped.
+                        if order_tx.send(Ok(chunk)).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
                     if tokens_rx.recv().is_err() {
                         return;
                     }
@@ -248,6 +259,7 @@ pub fn run<W: std::io::Write + Send + 'static>(
                         first_seq: chunk.first_seq,
                         records: Vec::new(),
                         reappeared: Vec::new(),
+                        unread: 0,
                         swallowed: Vec::new(),
                     };
                     let done_tx = done_tx.clone();
@@ -268,14 +280,26 @@ pub fn run<W: std::io::Write + Send + 'static>(
     let mut batcher = Batcher::new(batch_size);
     let mut ready: std::collections::BTreeMap<u64, Mapped> = Default::default();
     let mut read_error = None;
-    for marker in order_rx {
-        let marker = match marker {
-            Ok(m) => m,
-            Err(e) => {
+    let mut abandoned = false;
+    loop {
+        let marker = match next_marker(&order_rx, &stop) {
+            Next::Item(Ok(m)) => m,
+            Next::Item(Err(e)) => {
                 read_error = Some(e);
                 break;
             }
+            Next::End => break,
+            Next::Abandoned => {
+                abandoned = true;
+                break;
+            }
         };
+        if marker.unread > 0 {
+            let lines = unread_lines(&marker, &stop, previous.as_mut(), &mut summary);
+            Counters::add(&counters.rows_read, marker.unread);
+            report_tx.send(lines)?;
+            continue;
+        }
         let (outcomes, records) = loop {
             if let Some(o) = ready.remove(&marker.seq) {
                 break o;
@@ -374,8 +398,15 @@ pub fn run<W: std::io::Write + Send + 'static>(
     }
     let totals = sink.finish()?;
     drop(report_tx);
-    let _ = reader.join();
-    let _ = dispatcher.join();
+    drop(order_rx);
+    if abandoned {
+        // The reader may be blocked on a pipe that never ends: leave it.
+        drop(reader);
+        drop(dispatcher);
+    } else {
+        let _ = reader.join();
+        let _ = dispatcher.join();
+    }
     let (counts, out) = report_thread
         .join()
         .map_err(|_| anyhow::anyhow!("the report thread panicked"))??;
@@ -396,6 +427,69 @@ pub fn run<W: std::io::Write + Send + 'static>(
         return Err(e.into());
     }
     Ok((summary, out))
+}
+
+enum Next {
+    Item(Result<Chunk, ReadError>),
+    End,
+    /// The run stopped and its grace is over with the reader still busy.
+    Abandoned,
+}
+
+/// The next chunk, waiting no longer than a stop's grace.
+fn next_marker(rx: &Receiver<Result<Chunk, ReadError>>, stop: &RunStop) -> Next {
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(item) => return Next::Item(item),
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return Next::End,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                if stop.deadline().is_some_and(|d| Instant::now() >= d) {
+                    return Next::Abandoned;
+                }
+            }
+        }
+    }
+}
+
+/// Report lines for rows counted after a stop: `failed` with the stop's
+/// reason, or carried over when an earlier run sent them.
+fn unread_lines(
+    marker: &Chunk,
+    stop: &RunStop,
+    mut previous: Option<&mut Previous>,
+    summary: &mut Summary,
+) -> Vec<ReportLine> {
+    let (reason, detail) = match stop.cause() {
+        Some(cause) => (cause.reason(), cause.detail()),
+        None => (Reason::Interrupted, String::new()),
+    };
+    let detail: Arc<str> = format!("not read: {detail}").into();
+    let mut lines = Vec::with_capacity(marker.unread as usize);
+    summary.rows += marker.unread;
+    for i in 0..marker.unread {
+        let (seq, row) = (marker.first_seq + i, marker.first_row + i);
+        let earlier = previous
+            .as_deref_mut()
+            .and_then(|p| p.take(marker.file, row));
+        if let Some(line) = earlier.filter(|l| l.status() == Status::Sent.as_str()) {
+            summary.already_sent += 1;
+            lines.push(carried_over(seq, &line));
+            continue;
+        }
+        lines.push(ReportLine {
+            seq,
+            file: marker.file,
+            row,
+            status: Status::Failed,
+            event_id: None,
+            batch: None,
+            attempts: 0,
+            reason: Some(reason),
+            detail: Some(Arc::clone(&detail)),
+            fbtrace_id: None,
+        });
+    }
+    lines
 }
 
 /// The line of a row sent in an earlier run, as it stood.

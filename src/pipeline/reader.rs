@@ -12,7 +12,8 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
 use csv::ByteRecord;
@@ -22,6 +23,7 @@ use super::{CHUNK_ROWS, Chunk, ReadError};
 use crate::mapper::group_key;
 use crate::progress::Counters;
 use crate::source::Input;
+use crate::stop::RunStop;
 
 /// A fixed hasher: the same key gives the same hash in every run.
 type FixedState = BuildHasherDefault<DefaultHasher>;
@@ -87,7 +89,7 @@ pub(super) fn read_chunks(
     group_columns: &[Option<usize>],
     tx: Sender<Result<Chunk, ReadError>>,
     recycled: Receiver<Vec<ByteRecord>>,
-    stop: &AtomicBool,
+    stop: &RunStop,
     counters: &Counters,
 ) {
     // Bytes of the files before the current one, for the ETA.
@@ -95,13 +97,22 @@ pub(super) fn read_chunks(
     let mut seq = 0u64;
     let mut chunk_seq = 0u64;
     let mut orders = Orders::default();
-    for (file, mut input) in inputs.into_iter().enumerate() {
+    let mut inputs = inputs.into_iter().enumerate();
+    while let Some((file, mut input)) = inputs.next() {
         let group = group_columns.get(file).copied().flatten();
         let mut row = 1u64;
         // With grouping: the record that opened the next chunk's first order.
         let mut carry: Option<(ByteRecord, bool)> = None;
         loop {
-            if stop.load(Ordering::Relaxed) {
+            if stop.is_stopped() {
+                let at = Position {
+                    seq,
+                    chunk_seq,
+                    row,
+                };
+                let carried = u64::from(carry.is_some());
+                let files = std::iter::once((file, input)).chain(inputs.by_ref());
+                drain(files, at, carried, &tx, stop);
                 return;
             }
             // Records come back from the consumer once mapped, so their
@@ -189,6 +200,7 @@ pub(super) fn read_chunks(
                     first_seq: seq,
                     records,
                     reappeared,
+                    unread: 0,
                     swallowed,
                 };
                 chunk_seq += 1;
@@ -213,5 +225,72 @@ pub(super) fn read_chunks(
         // An order does not continue into the next file.
         orders.close();
         bytes_before += input.reader.position().byte();
+    }
+}
+
+/// Where the reader stands: the next record's run-wide and file position.
+struct Position {
+    seq: u64,
+    chunk_seq: u64,
+    row: u64,
+}
+
+/// Rows counted after a stop, per chunk sent.
+const DRAIN_ROWS: u64 = 64 * 1024;
+
+/// After a stop: counts the rest of every input without mapping it, so
+/// each row still gets its report line, until the inputs end or the
+/// stop's grace is over. `carried` rows of the current file were read
+/// already (a record held over for the next chunk).
+fn drain(
+    files: impl Iterator<Item = (usize, Input)>,
+    mut at: Position,
+    carried: u64,
+    tx: &Sender<Result<Chunk, ReadError>>,
+    stop: &RunStop,
+) {
+    let deadline = stop.deadline().unwrap_or_else(Instant::now);
+    let mut record = ByteRecord::new();
+    let mut pending = carried;
+    for (i, (file, mut input)) in files.enumerate() {
+        if i > 0 {
+            at.row = 1;
+        }
+        let mut more = true;
+        while more {
+            while pending < DRAIN_ROWS {
+                match input.reader.read_byte_record(&mut record) {
+                    Ok(true) => pending += 1,
+                    // A broken record ends the count: the rows after it
+                    // are read (and reported) by --resume.
+                    Ok(false) | Err(_) => {
+                        more = false;
+                        break;
+                    }
+                }
+            }
+            if pending > 0 {
+                let chunk = Chunk {
+                    seq: at.chunk_seq,
+                    file: file as u32,
+                    first_row: at.row,
+                    first_seq: at.seq,
+                    records: Vec::new(),
+                    reappeared: Vec::new(),
+                    swallowed: Vec::new(),
+                    unread: pending,
+                };
+                at.chunk_seq += 1;
+                at.seq += pending;
+                at.row += pending;
+                pending = 0;
+                if tx.send(Ok(chunk)).is_err() {
+                    return;
+                }
+            }
+            if Instant::now() >= deadline {
+                return;
+            }
+        }
     }
 }

@@ -89,6 +89,8 @@ pub struct FaultConfig {
     /// Every request after the first N is answered with an expired-token error.
     pub expire_token_after: Option<u64>,
     pub reject_event: Probability,
+    /// `estimated_time_to_regain_access` (minutes) in rate-limit answers.
+    pub regain_minutes: u64,
 }
 
 /// A fault that replaces the answer to one request. Listed in the order they

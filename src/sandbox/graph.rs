@@ -189,14 +189,14 @@ impl GraphError {
 /// dataset or ad account). `estimated_time_to_regain_access` is in minutes in
 /// Meta's API; 0 keeps clients that honour it quick in tests, and
 /// `Retry-After: 1` gives them a wait in seconds.
-pub fn business_use_case_usage(id: &str) -> (HeaderName, HeaderValue) {
+pub fn business_use_case_usage(id: &str, regain_minutes: u64) -> (HeaderName, HeaderValue) {
     let usage = serde_json::json!({
         id: [{
             "type": "ads_management",
             "call_count": 100,
             "total_cputime": 20,
             "total_time": 20,
-            "estimated_time_to_regain_access": 0
+            "estimated_time_to_regain_access": regain_minutes
         }]
     });
     let value = HeaderValue::from_str(&usage.to_string())

@@ -101,6 +101,11 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "P", default_value = "0")]
     pub reject_event: Probability,
 
+    /// Minutes Meta's `estimated_time_to_regain_access` says in rate-limit
+    /// answers (X-Business-Use-Case-Usage).
+    #[arg(long, value_name = "MIN", default_value_t = 0)]
+    pub regain_minutes: u64,
+
     /// Exit after SECS without a request (decimals allowed).
     #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     pub exit_after_idle: Option<Duration>,
@@ -143,6 +148,7 @@ impl From<&SandboxArgs> for SandboxConfig {
                 html_502_rate: args.html_502_rate,
                 expire_token_after: args.expire_token_after,
                 reject_event: args.reject_event,
+                regain_minutes: args.regain_minutes,
             },
             now: args.now,
         }

@@ -194,7 +194,8 @@ impl AppState {
                 RateLimitCode::AdsManagement => GraphError::ads_management_limit(),
             };
             let mut response = self.refuse(error, &plan);
-            let (name, value) = graph::business_use_case_usage(id);
+            let (name, value) =
+                graph::business_use_case_usage(id, self.config.faults.regain_minutes);
             response.headers_mut().insert(name, value);
             return Err(response);
         }

@@ -8,13 +8,15 @@
 
 pub mod client;
 pub mod limits;
+pub mod outage;
 pub mod retry;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
@@ -26,7 +28,10 @@ use crate::progress::Counters;
 use crate::report::{Status, no_detail};
 use client::GraphClient;
 use limits::{Pause, RateCap};
+use outage::Outage;
 use retry::{RetryPolicy, Verdict};
+
+use crate::stop::{RunStop, StopCause};
 
 /// How the uploader behaves; built from the `upload` arguments.
 pub struct UploadSettings {
@@ -34,8 +39,13 @@ pub struct UploadSettings {
     pub rate: f64,
     pub retry: RetryPolicy,
     pub meta: RequestMeta,
-    /// Set on Ctrl-C: batches not yet sent end `failed` (interrupted).
-    pub interrupted: Arc<AtomicBool>,
+    /// The run's stop: once set, nothing more is sent, waits end at once,
+    /// requests in flight get the grace, the rest ends `failed`.
+    pub stop: RunStop,
+    /// `--outage-timeout`.
+    pub outage_timeout: Duration,
+    /// `--max-pause`: a longer rate-limit pause stops the run.
+    pub max_pause: Duration,
     /// Requests in flight and retries, for the progress display.
     pub counters: Arc<Counters>,
 }
@@ -56,10 +66,10 @@ struct Shared {
     pause: Pause,
     report: ReportTx,
     payloads: Option<Mutex<BufWriter<File>>>,
-    stopped: AtomicBool,
-    interrupted: Arc<AtomicBool>,
+    stop: RunStop,
+    outage: Arc<Outage>,
+    max_pause: Duration,
     counters: Arc<Counters>,
-    stop_reason: Arc<Mutex<Option<StopReason>>>,
     requests: AtomicU64,
     retries: AtomicU64,
     events_received: AtomicU64,
@@ -76,6 +86,7 @@ pub struct UploadSink {
     permits: Arc<Semaphore>,
     concurrency: usize,
     window: u64,
+    watchdog: tokio::task::JoinHandle<()>,
 }
 
 impl UploadSink {
@@ -88,6 +99,11 @@ impl UploadSink {
         batch_size: usize,
     ) -> UploadSink {
         let concurrency = settings.concurrency.max(1);
+        let outage = Arc::new(Outage::new(settings.outage_timeout));
+        let watchdog = {
+            let (outage, stop) = (Arc::clone(&outage), settings.stop.clone());
+            handle.spawn(async move { outage.watch(stop).await })
+        };
         UploadSink {
             shared: Arc::new(Shared {
                 client,
@@ -97,10 +113,10 @@ impl UploadSink {
                 pause: Pause::default(),
                 report,
                 payloads: payloads.map(|f| Mutex::new(BufWriter::with_capacity(1 << 20, f))),
-                stopped: AtomicBool::new(false),
-                interrupted: settings.interrupted,
+                stop: settings.stop,
+                outage,
+                max_pause: settings.max_pause,
                 counters: settings.counters,
-                stop_reason: Arc::new(Mutex::new(None)),
                 requests: AtomicU64::new(0),
                 retries: AtomicU64::new(0),
                 events_received: AtomicU64::new(0),
@@ -110,56 +126,23 @@ impl UploadSink {
             handle,
             permits: Arc::new(Semaphore::new(concurrency)),
             concurrency,
+            watchdog,
             window: (batch_size.max(1) * concurrency * 16).max(50_000) as u64,
         }
-    }
-
-    /// Whether a token or permission error stopped the run, and why.
-    pub fn stop_reason(&self) -> Option<StopReason> {
-        self.shared.stop_reason.lock().expect("lock").clone()
-    }
-
-    /// A handle to the stop reason that outlives the sink. It holds only
-    /// the reason: holding the sink's state would keep the report channel
-    /// open, and the report thread would never finish.
-    pub fn stop_reason_handle(&self) -> StopHandle {
-        StopHandle(Arc::clone(&self.shared.stop_reason))
-    }
-}
-
-/// Reads the stop reason after the sink is gone.
-pub struct StopHandle(Arc<Mutex<Option<StopReason>>>);
-
-impl StopHandle {
-    pub fn get(&self) -> Option<StopReason> {
-        self.0.lock().expect("lock").clone()
     }
 }
 
 impl Sink for UploadSink {
     fn send(&mut self, batch: Batch) -> anyhow::Result<()> {
         let shared = &self.shared;
-        if shared.stopped.load(Ordering::SeqCst) {
-            let reason = self.stop_reason().map(|r| r.message).unwrap_or_default();
+        if let Some(cause) = shared.stop.cause() {
             fail_all(
                 shared,
                 batch.number,
                 batch.events,
                 0,
-                Reason::Auth,
-                &reason,
-                None,
-            );
-            return Ok(());
-        }
-        if shared.interrupted.load(Ordering::SeqCst) {
-            fail_all(
-                shared,
-                batch.number,
-                batch.events,
-                0,
-                Reason::Interrupted,
-                INTERRUPTED,
+                cause.reason(),
+                &cause.detail(),
                 None,
             );
             return Ok(());
@@ -190,6 +173,7 @@ impl Sink for UploadSink {
     }
 
     fn finish(self: Box<Self>) -> anyhow::Result<SinkTotals> {
+        self.watchdog.abort();
         let all = u32::try_from(self.concurrency).unwrap_or(u32::MAX);
         let _all = self
             .handle
@@ -205,8 +189,6 @@ impl Sink for UploadSink {
         })
     }
 }
-
-const INTERRUPTED: &str = "the run was interrupted before this row was sent; --resume sends it";
 
 /// One part of a batch and how many attempts its rows have had so far.
 struct Part {
@@ -238,46 +220,60 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
     }
     let mut retries = 0u32;
     loop {
-        if shared.stopped.load(Ordering::SeqCst) {
-            let reason = shared
-                .stop_reason
-                .lock()
-                .expect("lock")
-                .as_ref()
-                .map(|r| r.message.clone())
-                .unwrap_or_default();
+        if let Some(cause) = shared.stop.cause() {
+            // Nothing new goes out after a stop: not a retry, not a request
+            // that waited behind the rate cap.
             fail_all(
                 shared,
                 number,
                 part.events,
                 part.attempts,
-                Reason::Auth,
-                &reason,
+                cause.reason(),
+                &cause.detail(),
                 None,
             );
             return;
         }
-        if shared.interrupted.load(Ordering::SeqCst) && part.attempts > 0 {
-            // Retrying after Ctrl-C would hold the exit up for minutes.
-            fail_all(
-                shared,
-                number,
-                part.events,
-                part.attempts,
-                Reason::Interrupted,
-                INTERRUPTED,
-                None,
-            );
-            return;
+        let ready = shared.stop.unless_stopped(async {
+            shared.pause.wait().await;
+            shared.rate.ready().await;
+            shared.pause.wait().await;
+        });
+        if ready.await.is_none() || shared.stop.is_stopped() {
+            continue;
         }
-        shared.pause.wait().await;
-        shared.rate.ready().await;
-        shared.pause.wait().await;
         part.attempts += 1;
         shared.requests.fetch_add(1, Ordering::Relaxed);
         shared.counters.in_flight.fetch_add(1, Ordering::Relaxed);
-        let answer = shared.client.post_events(&body).await;
+        let answer = shared
+            .stop
+            .within_grace(shared.client.post_events(&body))
+            .await;
         shared.counters.in_flight.fetch_sub(1, Ordering::Relaxed);
+        let Some(answer) = answer else {
+            // The grace after a stop ran out with the request in flight: it
+            // may have reached Meta, which dedups a resend of it.
+            let detail = shared
+                .stop
+                .cause()
+                .map(StopCause::detail)
+                .unwrap_or_default();
+            let detail = format!("abandoned in flight when the stop's grace ran out; {detail}");
+            let reason = shared
+                .stop
+                .cause()
+                .map_or(Reason::Interrupted, StopCause::reason);
+            fail_all(
+                shared,
+                number,
+                part.events,
+                part.attempts,
+                reason,
+                &detail,
+                None,
+            );
+            return;
+        };
         if let Some(wait) = answer.usage.self_imposed_pause() {
             shared.pause.extend(wait);
         }
@@ -286,6 +282,7 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 events_received,
                 fbtrace_id,
             } => {
+                shared.outage.success();
                 shared
                     .events_received
                     .fetch_add(events_received, Ordering::Relaxed);
@@ -313,16 +310,10 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 let message = format!(
                     "Graph error {code}: {message} (the token is expired or lacks permission for this dataset)"
                 );
-                {
-                    let mut reason = shared.stop_reason.lock().expect("lock");
-                    if reason.is_none() {
-                        *reason = Some(StopReason {
-                            code,
-                            message: message.clone(),
-                        });
-                    }
-                }
-                shared.stopped.store(true, Ordering::SeqCst);
+                shared.stop.request(StopCause::Auth(StopReason {
+                    code,
+                    message: message.clone(),
+                }));
                 fail_all(
                     shared,
                     number,
@@ -355,14 +346,35 @@ async fn send_part(shared: &Shared, number: u64, mut part: Part, parts: &mut Vec
                 return;
             }
             Verdict::RateLimited { detail, wait } => {
+                if let Some(asked) = wait.filter(|w| *w > shared.max_pause) {
+                    // Waiting it out would hold the job for longer than the
+                    // user allows: stop, and say when Meta expects us back.
+                    let until = jiff::Timestamp::now()
+                        .checked_add(jiff::SignedDuration::try_from(asked).unwrap_or_default())
+                        .unwrap_or(jiff::Timestamp::MAX);
+                    shared
+                        .stop
+                        .request(StopCause::LongPause { wait: asked, until });
+                    continue;
+                }
                 let wait = wait
                     .unwrap_or_default()
                     .max(shared.retry.backoff(retries + 1));
                 shared.pause.extend(wait);
+                let until = jiff::Timestamp::now().as_second() + wait.as_secs() as i64;
+                shared
+                    .counters
+                    .paused_until
+                    .fetch_max(until.max(0) as u64, Ordering::Relaxed);
                 (Reason::RateLimited, detail)
             }
             Verdict::Transient { detail } => {
-                tokio::time::sleep(shared.retry.backoff(retries)).await;
+                shared.outage.failure(&detail);
+                shared.outage.check(&shared.stop);
+                let backoff = tokio::time::sleep(shared.retry.backoff(retries));
+                if shared.stop.unless_stopped(backoff).await.is_none() {
+                    continue;
+                }
                 (Reason::Network, detail)
             }
         };
