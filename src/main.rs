@@ -66,6 +66,9 @@ fn init_logging(global: &GlobalArgs) {
         }),
         _ => EnvFilter::new(default),
     };
+    // rmcp logs every JSON-RPC message at debug and trace, tool arguments
+    // (customer data) included: capped at info whatever RUST_LOG says.
+    let filter = filter.add_directive("rmcp=info".parse().expect("a valid directive"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

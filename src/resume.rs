@@ -9,7 +9,9 @@
 //!
 //! Beside the report, `<report>.job.json` records which job it belongs to
 //! (inputs with size and fingerprint, mapping, dataset, upload tag), so a
-//! resume cannot continue a different job by mistake.
+//! resume cannot continue a different job by mistake; the hash of every
+//! byte read is recorded there too, and checked as a resume reads
+//! ([`crate::input_hash`]).
 
 use std::collections::HashMap;
 use std::fs::File;

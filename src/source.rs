@@ -65,15 +65,36 @@ impl std::fmt::Debug for Input {
 /// Opens every input in turn, failing on the first that cannot be used:
 /// all headers are known before a single row is read.
 pub fn open_all(specs: &[String], delimiter: Option<u8>) -> Result<Vec<Input>, InputError> {
+    open_all_hashed(specs, delimiter, None)
+}
+
+/// [`open_all`], each raw stream (below decompression) hashed into
+/// `hashes` for `--resume` ([`crate::input_hash`]).
+pub fn open_all_hashed(
+    specs: &[String],
+    delimiter: Option<u8>,
+    hashes: Option<&std::sync::Arc<crate::input_hash::ReadHashes>>,
+) -> Result<Vec<Input>, InputError> {
     if specs.iter().filter(|s| *s == "-").count() > 1 {
         return Err(InputError::StdinTwice);
     }
-    specs.iter().map(|s| open(s, delimiter)).collect()
+    specs
+        .iter()
+        .map(|s| open_hashed(s, delimiter, hashes))
+        .collect()
 }
 
 /// Opens one input (`-` is stdin), detects the delimiter unless one is
 /// given, and reads the header.
 pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
+    open_hashed(spec, delimiter, None)
+}
+
+fn open_hashed(
+    spec: &str,
+    delimiter: Option<u8>,
+    hashes: Option<&std::sync::Arc<crate::input_hash::ReadHashes>>,
+) -> Result<Input, InputError> {
     let name = spec.to_owned();
     let (raw, path): (Box<dyn Read + Send>, Option<PathBuf>) = if spec == "-" {
         (Box::new(io::stdin()), None)
@@ -86,6 +107,10 @@ pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
             source,
         })?;
         (Box::new(file), Some(PathBuf::from(spec)))
+    };
+    let raw = match hashes {
+        Some(h) => h.wrap(spec, raw),
+        None => raw,
     };
     let lower = spec.to_ascii_lowercase();
     let decoded: Box<dyn Read + Send> = if lower.ends_with(".gz") {
@@ -154,7 +179,11 @@ pub fn from_reader(
         return Err(InputError::Empty { name });
     }
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
-    let rest: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(stream));
+    // Fields and records bounded, so no input can exhaust memory.
+    let rest: Box<dyn Read + Send> = Box::new(crate::limits::Limited::new(
+        Cursor::new(head).chain(stream),
+        delimiter,
+    ));
     let mut rest = rest;
     if start == 3 {
         let mut bom = [0u8; 3];

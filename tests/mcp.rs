@@ -137,9 +137,19 @@ impl Drop for Mcp {
 
 impl Mcp {
     fn start(t: &TestDir, args: &[&str], token: Option<&str>) -> Mcp {
+        Mcp::start_with_env(t, args, token, &[])
+    }
+
+    fn start_with_env(
+        t: &TestDir,
+        args: &[&str],
+        token: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Mcp {
         let mut argv = vec!["mcp", "--now", NOW];
         argv.extend_from_slice(args);
         let mut cmd = t.cmd(&argv);
+        cmd.envs(env.iter().copied());
         if let Some(token) = token {
             cmd.env("META_ACCESS_TOKEN", token);
         }
@@ -787,4 +797,56 @@ fn sigint_stops_an_upload_cleanly_and_a_resume_finishes_it() {
     let summary = sandbox.stop();
     assert_eq!(record(&t).len(), n as usize, "every event delivered once");
     assert_eq!(summary["duplicates"], 0);
+}
+
+/// Issue 13: at RUST_LOG=trace nothing the agent sent (customer data) is
+/// logged raw, and a headerless export's error describes its first row
+/// instead of printing it.
+#[test]
+fn trace_logs_and_errors_hold_no_raw_customer_data() {
+    let t = TestDir::new();
+    let mut mcp = Mcp::start_with_env(&t, &["--sandbox"], None, &[("RUST_LOG", "trace")]);
+    let (is_error, sent) = mcp.call_json(
+        "send_offline_event",
+        json!({
+            "event_name": "Purchase",
+            "event_time": NOW_UNIX - 600,
+            "em": "zebulon.quark@example.com",
+            "phone": "+1 312 555 0199",
+            "fn": "Zebulon",
+            "ln": "Quarkington",
+            "currency": "USD",
+            "value": 1,
+        }),
+    );
+    assert!(!is_error, "{sent}");
+    // A headerless export: its first row is taken as the header.
+    let headerless = t.write(
+        "headerless.csv",
+        "SO-1,2026-11-25 10:00:00,wilhelmina.vexx@example.com,+1 415 555 0177,Wilhelmina,Vexx,Springfield,US,19.65,USD\n",
+    );
+    let (csv, mapping) = store_sales(&t);
+    drop(csv);
+    let (is_error, _) = mcp.call_json(
+        "validate_export",
+        json!({ "csv_path": headerless.display().to_string(), "mapping_path": mapping }),
+    );
+    assert!(is_error);
+    let everything = mcp.close();
+    for raw in [
+        "zebulon.quark@example.com",
+        "Zebulon",
+        "Quarkington",
+        "555 0199",
+        "wilhelmina",
+        "Wilhelmina",
+        "Vexx",
+        "555 0177",
+    ] {
+        assert!(
+            !everything.contains(raw),
+            "raw {raw:?} in stdout or stderr at trace:\n{everything}"
+        );
+    }
+    assert!(everything.contains("no header line"), "{everything}");
 }

@@ -39,6 +39,15 @@ pub fn run(args: InitArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let mut input = source::open(&args.input, None)?;
+    // A headerless export's "column names" are a customer's data: never
+    // written into a mapping (a file users commit) nor echoed.
+    if crate::redact::looks_headerless(&input.header) {
+        anyhow::bail!(
+            "{}: the header is {}",
+            args.input,
+            crate::redact::describe_header(&input.header)
+        );
+    }
     let sample = Sample::read(&mut input, init::SAMPLE_ROWS);
     let guess = init::guess(&sample);
 

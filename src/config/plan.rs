@@ -78,6 +78,7 @@ impl Mapping {
         for (key, col) in self.column_uses() {
             if find_column(header, col).is_none() {
                 let hint = closest(col, header.iter().map(String::as_str))
+                    .filter(|c| crate::redact::quotable(header, c))
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
                     .unwrap_or_default();
                 let _ = write!(
@@ -91,7 +92,7 @@ impl Mapping {
                 path: self.path.clone(),
                 message: format!(
                     "columns missing from the header of {input}:{missing}\n  the header has: {}",
-                    header.join(", ")
+                    crate::redact::describe_header(header)
                 ),
             });
         }

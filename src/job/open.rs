@@ -22,9 +22,12 @@ use super::*;
 
 /// What every job needs that the spec decides: the pipeline's job (mapping
 /// and inputs checked), the report path and the request fields.
-pub(super) fn open_job(spec: &JobSpec) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
+pub(super) fn open_job(
+    spec: &JobSpec,
+    hashes: Option<&Arc<crate::input_hash::ReadHashes>>,
+) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
     let mapping = Mapping::load(&spec.mapping)?;
-    let inputs = source::open_all(&spec.inputs, mapping.delimiter)?;
+    let inputs = source::open_all_hashed(&spec.inputs, mapping.delimiter, hashes)?;
     let now = spec.now.unwrap_or_else(jiff::Timestamp::now).as_second();
     let mut mappers = Vec::with_capacity(inputs.len());
     for input in &inputs {
@@ -93,7 +96,7 @@ pub(super) fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>>
 }
 
 pub(super) fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
-    let (job, report_path, meta) = open_job(spec)?;
+    let (job, report_path, meta) = open_job(spec, None)?;
     // An upload's report is the journal `--resume` reads: a dry run at the
     // default path must not wipe it.
     let journal = ReportFiles::new(&report_path);

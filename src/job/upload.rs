@@ -81,7 +81,8 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
         crate::upload::client::app_secret_from_env(),
     )?;
 
-    let (mut job, report_path, mut meta) = open::open_job(spec)?;
+    let hashes = crate::input_hash::ReadHashes::new();
+    let (mut job, report_path, mut meta) = open::open_job(spec, Some(&hashes))?;
     meta.test_event_code = spec.test_event_code.clone();
     let files: Vec<String> = job.inputs.iter().map(|i| i.name.clone()).collect();
 
@@ -91,10 +92,28 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
     let identity = JobIdentity::of(&spec.inputs, &mapping_text, &dataset, &meta.upload_tag)
         .context("cannot fingerprint the inputs")?;
     job.previous = previous::previous_report(spec, notes, &report_files, &identity, &files)?;
-    identity
-        .save(&report_files.job)
-        .with_context(|| format!("cannot write {}", report_files.job.display()))?;
     let resuming = job.previous.is_some();
+    // What the earlier run read, checked as this one reads (input_hash).
+    let recorded = if resuming {
+        crate::input_hash::load(&report_files.job)
+    } else {
+        Vec::new()
+    };
+    let unrecorded_stdin = spec
+        .inputs
+        .iter()
+        .enumerate()
+        .any(|(i, name)| name == "-" && recorded.get(i).is_none_or(Option::is_none));
+    if resuming && unrecorded_stdin {
+        anyhow::bail!(
+            "cannot resume from {}: {} records no hash of what the earlier run read from stdin, so a different export could not be told apart; run without --resume and with --force to start over",
+            report_path.display(),
+            report_files.job.display()
+        );
+    }
+    hashes
+        .expect(recorded, report_files.job.clone(), identity)
+        .map_err(|why| anyhow::anyhow!("cannot resume from {}: {why}", report_path.display()))?;
     let write_to = if resuming {
         &report_files.tmp
     } else {
