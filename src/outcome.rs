@@ -12,6 +12,8 @@ pub enum Reason {
     /// A mapped field is not valid UTF-8.
     BadUtf8,
     NoMatchKeys,
+    /// Only customer keys Meta calls too broad to match (DESIGN.md 1).
+    WeakMatchKeys,
     BadTime,
     TooOld,
     InFuture,
@@ -45,6 +47,7 @@ impl Reason {
             Reason::BadRow => "bad_row",
             Reason::BadUtf8 => "bad_utf8",
             Reason::NoMatchKeys => "no_match_keys",
+            Reason::WeakMatchKeys => "weak_match_keys",
             Reason::BadTime => "bad_time",
             Reason::TooOld => "too_old",
             Reason::InFuture => "in_future",
@@ -114,6 +117,24 @@ impl KeySet {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// Whether these keys alone are a subset of one of the sets Meta
+    /// refuses as too broad: {ct country st zp ge client_user_agent},
+    /// {db client_user_agent}, {fn ge}, {ln ge} (DESIGN.md section 1).
+    /// Only for an event without unhashed keys.
+    pub fn is_weak(self) -> bool {
+        use Field::*;
+        let set = |fields: &[Field]| fields.iter().fold(0u16, |m, f| m | 1 << *f as u16);
+        !self.is_empty()
+            && [
+                set(&[Ct, Country, St, Zp, Ge]),
+                set(&[Db]),
+                set(&[Fn, Ge]),
+                set(&[Ln, Ge]),
+            ]
+            .iter()
+            .any(|weak| self.0 & !weak == 0)
+    }
 }
 
 /// A valid event, serialized once in the CPU stage.
@@ -161,4 +182,41 @@ pub struct RowOutcome {
     /// 1-based data record number within its file.
     pub row: u64,
     pub verdict: Verdict,
+}
+
+#[cfg(test)]
+mod weak_key_tests {
+    use super::*;
+
+    fn keys(fields: &[Field]) -> KeySet {
+        let mut k = KeySet::default();
+        fields.iter().for_each(|f| k.insert(*f));
+        k
+    }
+
+    #[test]
+    fn meta_s_broad_sets_are_weak() {
+        use Field::*;
+        for weak in [
+            &[Fn, Ge][..],
+            &[Fn],
+            &[Ln, Ge],
+            &[Db],
+            &[Ct, St, Zp, Country, Ge],
+            &[Zp],
+        ] {
+            assert!(keys(weak).is_weak(), "{weak:?}");
+        }
+        for strong in [
+            &[Em][..],
+            &[Fn, Ln],
+            &[Fn, Ge, Zp],
+            &[Db, Ge],
+            &[Ph, Ge],
+            &[ExternalId],
+        ] {
+            assert!(!keys(strong).is_weak(), "{strong:?}");
+        }
+        assert!(!KeySet::default().is_weak());
+    }
 }

@@ -101,11 +101,7 @@ struct Ahead {
 
 impl Ahead {
     fn create(path: std::path::PathBuf) -> std::io::Result<Ahead> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .open(&path)?;
+        let file = crate::private_file::create(&path)?;
         let handle = file.try_clone()?;
         Ok(Ahead {
             path,
@@ -136,7 +132,7 @@ pub fn ahead_path(report: &Path) -> std::path::PathBuf {
 impl ReportWriter<std::io::BufWriter<std::fs::File>> {
     /// Creates (truncates) the report at `path` and writes the header.
     pub fn create(path: &Path, files: Vec<String>) -> std::io::Result<Self> {
-        let file = std::fs::File::create(path)?;
+        let file = crate::private_file::create(path)?;
         let mut writer =
             ReportWriter::new(std::io::BufWriter::with_capacity(1 << 16, file), files)?;
         // The header on disk at once: a report killed before its first line

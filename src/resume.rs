@@ -339,7 +339,7 @@ impl Previous {
 pub fn merge(older: &Path, newer: &Path, out: &Path, files: &[String]) -> std::io::Result<()> {
     let mut a = Previous::open(older, files)?;
     let mut b = Previous::open(newer, files)?;
-    let mut w = csv::Writer::from_path(out)?;
+    let mut w = csv::Writer::from_writer(crate::private_file::create(out)?);
     w.write_record(COLUMNS)?;
     loop {
         let line = match (a.peek_key(), b.peek_key()) {

@@ -19,6 +19,11 @@ pub fn read_token(file: Option<&Path>) -> anyhow::Result<SecretString> {
             .trim()
             .to_owned(),
     };
+    let source = match file {
+        Some(path) => path.display().to_string(),
+        None => "META_ACCESS_TOKEN".to_owned(),
+    };
+    crate::settings::check_token(&token, &source)?;
     if token.is_empty() {
         anyhow::bail!(
             "no access token: set META_ACCESS_TOKEN or give --access-token-file FILE (a system user token with ads_management on the dataset); to try offconv without one, use --sandbox"

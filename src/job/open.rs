@@ -90,7 +90,8 @@ pub(super) fn display(spec: &JobSpec) -> Display {
 
 pub(super) fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>> {
     path.map(|p| {
-        File::create(p).with_context(|| format!("cannot write the payload dump {}", p.display()))
+        crate::private_file::create(p)
+            .with_context(|| format!("cannot write the payload dump {}", p.display()))
     })
     .transpose()
 }

@@ -55,6 +55,7 @@ pub(super) fn previous_report(
             let merged = resume::with_suffix(&files.report, ".merge");
             resume::merge(&files.report, &files.tmp, &merged, names)
                 .with_context(|| format!("cannot merge {} into {report}", files.tmp.display()))?;
+            crate::private_file::keep_mode(&files.report, &merged)?;
             std::fs::rename(&merged, &files.report)?;
             std::fs::remove_file(&files.tmp)?;
         } else {

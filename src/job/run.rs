@@ -108,7 +108,8 @@ fn run_upload(
     )
     .map_err(JobError::Run)?;
     if let Some(files) = resume {
-        std::fs::rename(&files.tmp, &files.report)
+        crate::private_file::keep_mode(&files.report, &files.tmp)
+            .and_then(|()| std::fs::rename(&files.tmp, &files.report))
             .with_context(|| format!("cannot move the new report over {}", files.report.display()))
             .map_err(JobError::Run)?;
         // The earlier run's confirmations are all in the new report now.

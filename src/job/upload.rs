@@ -59,6 +59,10 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
             )
         }
         Endpoint::Graph => {
+            if let Some(warning) = crate::settings::check_api_base(&spec.api_base)? {
+                notes.add(warning);
+            }
+            crate::settings::check_api_version(&spec.api_version)?;
             let token = read_token(spec.access_token_file.as_deref())?;
             let dataset = spec.dataset.clone().ok_or_else(|| {
                 anyhow::anyhow!(

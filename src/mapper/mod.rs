@@ -268,6 +268,12 @@ impl RowMapper {
                 ),
             ));
         }
+        if !plain_keys && keys.is_weak() {
+            return Err(Rejection::new(
+                Reason::WeakMatchKeys,
+                "only customer keys Meta calls too broad to match (such as first name and gender alone): map an email, phone, external_id or a fuller name and address",
+            ));
+        }
         self.custom_data(rec, event_name, &mut json, order)?;
         json.push('}');
         scratch.event_len = json.len();
