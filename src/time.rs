@@ -24,6 +24,11 @@ pub enum TimeError {
     FormatMismatch,
     #[error("is not a real calendar date or time")]
     Invalid,
+    /// `%Y` read fewer than four digits: "26" is never the year 26.
+    #[error(
+        "has a year of fewer than four digits where time_format says %Y (use %y for a two-digit year)"
+    )]
+    ShortYear,
 }
 
 /// Reads sale times for one mapping.
@@ -31,11 +36,18 @@ pub enum TimeError {
 pub struct TimeParser {
     format: Option<String>,
     zone: TimeZone,
+    /// The format reads `%Y`: the year must have four digits.
+    four_digit_year: bool,
 }
 
 impl TimeParser {
     pub fn new(format: Option<String>, zone: TimeZone) -> TimeParser {
-        TimeParser { format, zone }
+        let four_digit_year = format.as_deref().is_some_and(reads_four_digit_year);
+        TimeParser {
+            format,
+            zone,
+            four_digit_year,
+        }
     }
 
     /// Unix seconds of `raw`.
@@ -65,6 +77,11 @@ impl TimeParser {
 
     fn parse_with_format(&self, fmt: &str, s: &str) -> Result<i64, TimeError> {
         let tm = strtime::parse(fmt, s).map_err(|_| TimeError::FormatMismatch)?;
+        // strftime's %Y takes one to four digits; a sale is never dated
+        // before the year 1000, so a shorter year is a two-digit one.
+        if self.four_digit_year && tm.year().is_some_and(|y| y < 1000) {
+            return Err(TimeError::ShortYear);
+        }
         if tm.offset().is_some() {
             return tm
                 .to_timestamp()
@@ -82,6 +99,23 @@ impl TimeParser {
             .map(|t| t.as_second())
             .map_err(|_| TimeError::Invalid)
     }
+}
+
+/// Whether `fmt` holds the directive `%Y` (not the literal `%%Y`).
+fn reads_four_digit_year(fmt: &str) -> bool {
+    let b = fmt.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'%' {
+            if b[i + 1] == b'Y' {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// The fast path: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS`
@@ -228,6 +262,18 @@ mod tests {
         let p = TimeParser::new(Some("%m/%d/%Y %I:%M %p".into()), TimeZone::UTC);
         assert_eq!(p.parse("11/18/2026 11:06 AM"), Ok(1_795_000_000 - 40));
         assert_eq!(p.parse("2026-11-18"), Err(TimeError::FormatMismatch));
+    }
+
+    #[test]
+    fn four_digit_and_two_digit_years() {
+        let p = TimeParser::new(Some("%m/%d/%Y %H:%M".into()), TimeZone::UTC);
+        assert_eq!(p.parse("11/18/26 11:06"), Err(TimeError::ShortYear));
+        assert_eq!(p.parse("11/18/2026 11:06"), Ok(1_795_000_000 - 40));
+        let toast = TimeParser::new(Some("%m/%d/%y %H:%M".into()), TimeZone::UTC);
+        assert_eq!(toast.parse("11/18/26 11:06"), Ok(1_795_000_000 - 40));
+        assert!(toast.parse("11/18/2026 11:06").is_err());
+        assert!(reads_four_digit_year("%d.%m.%Y"));
+        assert!(!reads_four_digit_year("%%Y %y"));
     }
 
     #[test]

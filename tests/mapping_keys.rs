@@ -171,3 +171,32 @@ phone_region = "US"
         assert_eq!(e["user_data"]["ph"][0], sha("14155550100"), "{e}");
     }
 }
+
+#[test]
+fn four_digit_year_is_strict_and_two_digit_years_read_with_y() {
+    let t = TestDir::new();
+    let mapping = |fmt: &str| {
+        format!(
+            "[event]\ntime_column = \"t\"\ntime_format = \"{fmt}\"\ntimezone = \"America/New_York\"\n\
+             [custom_data]\nvalue_column = \"v\"\ncurrency = \"USD\"\n[user_data]\nem = \"em\"\n"
+        )
+    };
+    let csv = "t,v,em\n11/20/26 10:00,1.00,a@example.com\n11/20/2026 10:00,1.00,a@example.com\n";
+    validate(&t, csv, &mapping("%m/%d/%Y %H:%M"), 1);
+    let report = read_report(&t.path("report.csv"));
+    assert_eq!(
+        (report[0].status.as_str(), report[0].reason.as_str()),
+        ("rejected", "bad_time")
+    );
+    assert!(report[0].detail.contains("four digits"), "{report:?}");
+    assert_eq!(report[1].status, "valid");
+    // Toast's MM/DD/YY: 2026-11-20 10:00 in New York is 15:00 UTC.
+    validate(
+        &t,
+        "t,v,em\n11/20/26 10:00,1.00,a@example.com\n",
+        &mapping("%m/%d/%y %H:%M"),
+        0,
+    );
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    assert_eq!(events[0]["event_time"], 1_795_186_800i64, "{}", events[0]);
+}
