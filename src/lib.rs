@@ -9,6 +9,7 @@
 pub mod account;
 pub mod cli;
 pub mod config;
+pub mod decode;
 pub mod dryrun;
 pub mod event;
 pub mod init;

@@ -1,10 +1,32 @@
-//! Inputs: files or stdin, plain, gzip or zstd by ending; BOM, delimiter
-//! detection and the header. Every CSV reader of the program is made here,
-//! so delimiter, compression and stdin handling live in one place.
+//! Inputs: files or stdin, plain, gzip or zstd by ending; BOM, encoding
+//! ([`crate::decode`]), delimiter detection and the header. Every CSV reader
+//! of the program is made here, so delimiter, compression, encoding and
+//! stdin handling live in one place.
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How an input's bytes are read as CSV: the mapping's `[csv]` section.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Format {
+    /// `None`: detected from the header.
+    pub delimiter: Option<u8>,
+    /// `None`: UTF-8. A byte order mark overrides it.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+}
+
+impl Format {
+    /// A format with this delimiter (or detection) and UTF-8.
+    pub fn delimited(delimiter: Option<u8>) -> Format {
+        Format {
+            delimiter,
+            encoding: None,
+        }
+    }
+}
 
 /// An input that could not be opened or has no usable header.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +72,19 @@ pub struct Input {
     pub delimiter: u8,
     pub header: Vec<String>,
     pub reader: RecordReader,
+    /// For a decoded input, the raw bytes read so far (the parser's
+    /// position counts decoded bytes).
+    raw_read: Option<Arc<AtomicU64>>,
+}
+
+impl Input {
+    /// Bytes of the input read so far, for the progress line's share.
+    pub fn bytes_read(&self) -> u64 {
+        match &self.raw_read {
+            Some(n) => n.load(Ordering::Relaxed),
+            None => self.reader.position().byte(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Input {
@@ -64,15 +99,15 @@ impl std::fmt::Debug for Input {
 
 /// Opens every input in turn, failing on the first that cannot be used:
 /// all headers are known before a single row is read.
-pub fn open_all(specs: &[String], delimiter: Option<u8>) -> Result<Vec<Input>, InputError> {
-    open_all_hashed(specs, delimiter, None)
+pub fn open_all(specs: &[String], format: Format) -> Result<Vec<Input>, InputError> {
+    open_all_hashed(specs, format, None)
 }
 
 /// [`open_all`], each raw stream (below decompression) hashed into
 /// `hashes` for `--resume` ([`crate::input_hash`]).
 pub fn open_all_hashed(
     specs: &[String],
-    delimiter: Option<u8>,
+    format: Format,
     hashes: Option<&std::sync::Arc<crate::input_hash::ReadHashes>>,
 ) -> Result<Vec<Input>, InputError> {
     if specs.iter().filter(|s| *s == "-").count() > 1 {
@@ -80,19 +115,24 @@ pub fn open_all_hashed(
     }
     specs
         .iter()
-        .map(|s| open_hashed(s, delimiter, hashes))
+        .map(|s| open_hashed(s, format, hashes))
         .collect()
 }
 
 /// Opens one input (`-` is stdin), detects the delimiter unless one is
-/// given, and reads the header.
+/// given, and reads the header (UTF-8, or what a byte order mark says).
 pub fn open(spec: &str, delimiter: Option<u8>) -> Result<Input, InputError> {
-    open_hashed(spec, delimiter, None)
+    open_hashed(spec, Format::delimited(delimiter), None)
+}
+
+/// [`open`] with the mapping's whole `[csv]` format.
+pub fn open_as(spec: &str, format: Format) -> Result<Input, InputError> {
+    open_hashed(spec, format, None)
 }
 
 fn open_hashed(
     spec: &str,
-    delimiter: Option<u8>,
+    format: Format,
     hashes: Option<&std::sync::Arc<crate::input_hash::ReadHashes>>,
 ) -> Result<Input, InputError> {
     let name = spec.to_owned();
@@ -134,7 +174,7 @@ fn open_hashed(
     } else {
         None
     };
-    match from_reader(name.clone(), path, decoded, delimiter) {
+    match from_stream(name.clone(), path, decoded, format) {
         // A decoder that fails on the first bytes: the file is not what its
         // name says.
         Err(InputError::Read { source, .. })
@@ -162,37 +202,53 @@ fn open_hashed(
 pub fn from_reader(
     name: String,
     path: Option<PathBuf>,
-    mut stream: Box<dyn Read + Send>,
+    stream: Box<dyn Read + Send>,
     delimiter: Option<u8>,
 ) -> Result<Input, InputError> {
-    let head = read_head(&mut stream).map_err(|source| InputError::Read {
+    from_stream(name, path, stream, Format::delimited(delimiter))
+}
+
+/// [`from_reader`] with the whole format: the stream is decoded to UTF-8
+/// first when a byte order mark or `format.encoding` says it is not UTF-8.
+pub fn from_stream(
+    name: String,
+    path: Option<PathBuf>,
+    mut stream: Box<dyn Read + Send>,
+    format: Format,
+) -> Result<Input, InputError> {
+    let read_error = |source| InputError::Read {
         name: name.clone(),
         source,
-    })?;
-    let start = if head.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
     };
-    let first_line = first_line(&head[start..]);
+    let mut mark = Vec::with_capacity(3);
+    (&mut stream)
+        .take(3)
+        .read_to_end(&mut mark)
+        .map_err(read_error)?;
+    let (encoding, bom) = crate::decode::sniff(&mark, format.encoding);
+    let (mut stream, head, raw_read) = match encoding {
+        None => (stream, mark.split_off(bom), None),
+        Some(enc) => {
+            let rest: Box<dyn Read + Send> = Box::new(Cursor::new(mark.split_off(bom)).chain(stream));
+            let decoded = crate::decode::Decoded::new(rest, enc);
+            let counter = decoded.raw_read();
+            let boxed: Box<dyn Read + Send> = Box::new(decoded);
+            (boxed, Vec::new(), Some(counter))
+        }
+    };
+    let head = read_head(&mut stream, head).map_err(read_error)?;
+    let first_line = first_line(&head);
     if first_line.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty { name });
     }
-    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    let delimiter = format
+        .delimiter
+        .unwrap_or_else(|| detect_delimiter(first_line));
     // Fields and records bounded, so no input can exhaust memory.
     let rest: Box<dyn Read + Send> = Box::new(crate::limits::Limited::new(
         Cursor::new(head).chain(stream),
         delimiter,
     ));
-    let mut rest = rest;
-    if start == 3 {
-        let mut bom = [0u8; 3];
-        rest.read_exact(&mut bom)
-            .map_err(|source| InputError::Read {
-                name: name.clone(),
-                source,
-            })?;
-    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -214,13 +270,15 @@ pub fn from_reader(
         delimiter,
         header,
         reader,
+        raw_read,
     })
 }
 
 /// Reads until the first line break outside quotes (or EOF, or the sniff
 /// limit), so the header can be inspected without consuming the stream.
-fn read_head(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(8192);
+/// `head` holds bytes already read.
+fn read_head(stream: &mut dyn Read, mut head: Vec<u8>) -> io::Result<Vec<u8>> {
+    head.reserve(8192);
     let mut buf = [0u8; 8192];
     loop {
         let n = match stream.read(&mut buf) {
@@ -298,6 +356,60 @@ mod tests {
         assert!(i.reader.read_byte_record(&mut rec).unwrap());
         assert_eq!(&rec[1], b"4");
         assert!(!i.reader.read_byte_record(&mut rec).unwrap());
+    }
+
+    fn records(mut i: Input) -> Vec<Vec<String>> {
+        let mut rec = csv::StringRecord::new();
+        let mut out = Vec::new();
+        while i.reader.read_record(&mut rec).unwrap() {
+            out.push(rec.iter().map(str::to_owned).collect());
+        }
+        out
+    }
+
+    #[test]
+    fn a_utf16_byte_order_mark_is_decoded_without_a_key() {
+        // Excel's "Unicode Text": UTF-16LE with a mark, tab-separated.
+        let text = "Name\tStadt\r\nZoë\tZürich\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let i = from_reader("u.txt".into(), None, Box::new(Cursor::new(bytes)), None).unwrap();
+        assert_eq!(i.delimiter, b'\t');
+        assert_eq!(i.header, ["Name", "Stadt"]);
+        assert_eq!(records(i), [["Zoë", "Zürich"]]);
+    }
+
+    #[test]
+    fn a_configured_encoding_is_decoded_and_a_bom_overrides_it() {
+        let format = Format {
+            delimiter: None,
+            encoding: Some(encoding_rs::WINDOWS_1252),
+        };
+        let bytes: &'static [u8] = b"W\xe4hrung;Stadt\nEUR;Z\xfcrich \x80\n";
+        let i = from_stream("w.csv".into(), None, Box::new(bytes), format).unwrap();
+        assert_eq!(i.header, ["Währung", "Stadt"]);
+        assert_eq!(records(i), [["EUR", "Zürich €"]]);
+        // A UTF-8 mark wins over the mapping: read as UTF-8, not decoded.
+        let bytes: &'static [u8] = "\u{feff}Stadt\nZürich\n".as_bytes();
+        let i = from_stream("u.csv".into(), None, Box::new(bytes), format).unwrap();
+        assert_eq!(i.header, ["Stadt"]);
+        assert_eq!(records(i), [["Zürich"]]);
+    }
+
+    #[test]
+    fn a_compressed_input_is_decompressed_then_decoded() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.csv.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"Stadt\nZ\xfcrich\n").unwrap();
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        let format = Format {
+            delimiter: None,
+            encoding: Some(encoding_rs::WINDOWS_1252),
+        };
+        let i = open_as(path.to_str().unwrap(), format).unwrap();
+        assert_eq!(records(i), [["Zürich"]]);
     }
 
     #[test]

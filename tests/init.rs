@@ -58,7 +58,11 @@ fn run_init(name: &str, code: i32) -> (TestDir, String, String) {
 fn assert_loads_and_resolves(text: &str, export: &str) {
     let mapping = Mapping::parse(text, Path::new("offconv.toml"))
         .unwrap_or_else(|e| panic!("{e}\n---\n{text}"));
-    let input = offconv::source::open(export, mapping.delimiter).expect("open export");
+    let format = offconv::source::Format {
+        delimiter: mapping.delimiter,
+        encoding: mapping.encoding,
+    };
+    let input = offconv::source::open_as(export, format).expect("open export");
     mapping
         .resolve(&input.header, export)
         .unwrap_or_else(|e| panic!("{e}\n---\n{text}"));

@@ -1,8 +1,11 @@
-//! `[custom_data]`: the sale's value, currency, order id and extra keys.
+//! `[custom_data]`: the sale's value, currency, order id and extra keys,
+//! and the decimal convention of every amount (`decimal_separator`).
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+
+use crate::money::Separator;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11,6 +14,9 @@ pub struct CustomDataSection {
     pub currency: Option<String>,
     pub currency_column: Option<String>,
     pub order_id_column: Option<String>,
+    /// `"."` (default) or `","`: how the value, line totals and item
+    /// prices are written (DESIGN.md 6).
+    pub decimal_separator: Option<String>,
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
 }
@@ -27,7 +33,19 @@ const RESERVED_CUSTOM_KEYS: [&str; 7] = [
 ];
 
 impl CustomDataSection {
+    /// The decimal convention of the mapping's amounts.
+    pub fn separator(&self) -> Result<Separator, String> {
+        match self.decimal_separator.as_deref() {
+            None | Some(".") => Ok(Separator::Point),
+            Some(",") => Ok(Separator::Comma),
+            Some(other) => Err(format!(
+                "[custom_data] decimal_separator = {other:?}: give \".\" (1,234.56, the default) or \",\" (1.234,56)"
+            )),
+        }
+    }
+
     pub(super) fn check(&self) -> Result<(), String> {
+        self.separator()?;
         if self.currency.is_some() && self.currency_column.is_some() {
             return Err("[custom_data] has both currency and currency_column: keep one".into());
         }

@@ -23,12 +23,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use contents::ContentsSection;
-pub use csv::CsvSection;
+pub use csv::{CsvSection, Encoding};
 pub use custom_data::CustomDataSection;
 pub use event::{ACTION_SOURCES, EventSection};
 pub use filter::{FilterPlan, FilterRule, FilterSection};
 pub use normalize::NormalizeSection;
-pub use plan::{ContentsPlan, Plan};
+pub use plan::{ContentsPlan, LinePrice, Plan};
 pub use user_data::{Columns, PLAIN_KEYS};
 
 use crate::normalize::{Field, Options};
@@ -70,10 +70,14 @@ struct RawMapping {
 pub struct Mapping {
     pub path: PathBuf,
     pub delimiter: Option<u8>,
+    /// `[csv] encoding`: `None` reads UTF-8 (or what a BOM says).
+    pub encoding: Option<Encoding>,
     pub event: EventSection,
     pub action_source: String,
     pub timezone: jiff::tz::TimeZone,
     pub custom_data: CustomDataSection,
+    /// `[custom_data] decimal_separator`, for every amount.
+    pub separator: crate::money::Separator,
     /// Hashed keys with their columns, in [`Field::ALL`] order.
     pub hashed: Vec<(Field, Vec<String>)>,
     /// Keys sent as given (`client_ip_address`, …) with their column.
@@ -118,9 +122,11 @@ impl Mapping {
     /// Each section's checks, in the order of the file.
     fn check(raw: RawMapping, path: &Path) -> Result<Mapping, String> {
         let delimiter = raw.csv.delimiter_byte()?;
+        let encoding = raw.csv.encoding()?;
         let event = raw.event.check()?;
         contents::check(raw.event.group_by.as_ref(), raw.contents.as_ref())?;
         raw.custom_data.check()?;
+        let separator = raw.custom_data.separator()?;
         raw.filter.check()?;
         let (hashed, plain) = user_data::check(&raw.user_data)?;
         let country_default = raw.normalize.country_default()?;
@@ -128,10 +134,12 @@ impl Mapping {
         Ok(Mapping {
             path: path.to_owned(),
             delimiter,
+            encoding,
             event: raw.event,
             action_source: event.action_source,
             timezone: event.timezone,
             custom_data: raw.custom_data,
+            separator,
             hashed,
             plain,
             normalize: raw.normalize,

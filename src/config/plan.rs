@@ -36,6 +36,11 @@ impl Mapping {
                 "[contents] item_price_column",
                 &c.item_price_column,
             );
+            push(
+                &mut uses,
+                "[contents] line_total_column",
+                &c.line_total_column,
+            );
             push(&mut uses, "[contents] title_column", &c.title_column);
             push(&mut uses, "[contents] brand_column", &c.brand_column);
             push(&mut uses, "[contents] category_column", &c.category_column);
@@ -133,8 +138,11 @@ impl Mapping {
             group_by: col(&ev.group_by),
             contents: self.contents.as_ref().map(|c| ContentsPlan {
                 id: col(&c.id_column).expect("checked above"),
-                quantity: col(&c.quantity_column).expect("checked above"),
-                item_price: col(&c.item_price_column).expect("checked above"),
+                quantity: col(&c.quantity_column),
+                price: match col(&c.line_total_column) {
+                    Some(total) => LinePrice::Total(total),
+                    None => LinePrice::Unit(col(&c.item_price_column).expect("checked above")),
+                },
                 title: col(&c.title_column),
                 brand: col(&c.brand_column),
                 category: col(&c.category_column),
@@ -184,11 +192,29 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub struct ContentsPlan {
     pub id: usize,
-    pub quantity: usize,
-    pub item_price: usize,
+    /// `None`: each line is one item.
+    pub quantity: Option<usize>,
+    pub price: LinePrice,
     pub title: Option<usize>,
     pub brand: Option<usize>,
     pub category: Option<usize>,
+}
+
+/// Where a line's price comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinePrice {
+    /// `item_price_column`: the unit price.
+    Unit(usize),
+    /// `line_total_column`: the line's total.
+    Total(usize),
+}
+
+impl LinePrice {
+    pub fn column(self) -> usize {
+        match self {
+            LinePrice::Unit(c) | LinePrice::Total(c) => c,
+        }
+    }
 }
 
 impl Plan {

@@ -322,7 +322,7 @@ fn check_claim(
                 Ok((why, None))
             } else if a.decimal_comma * 2 >= p.non_empty {
                 Err(format!(
-                    "named like the order value, but {} of its values use a decimal comma (12,50), which offconv does not read",
+                    "named like the order value, but {} of its values use a decimal comma (12,50), unlike most of the file's amounts: set decimal_separator = \",\" if this column counts",
                     pct(a.decimal_comma, p.non_empty)
                 ))
             } else {

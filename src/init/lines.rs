@@ -675,7 +675,7 @@ fn check_item(role: ItemRole, col: &Column, rows: usize) -> Result<String, Strin
                 ))
             } else if a.decimal_comma * 2 >= p.non_empty {
                 Err(format!(
-                    "named like an item price, but {} of its values use a decimal comma (12,50), which offconv does not read",
+                    "named like an item price, but {} of its values use a decimal comma (12,50), unlike most of the file's amounts: set decimal_separator = \",\" if this column counts",
                     pct(a.decimal_comma, p.non_empty)
                 ))
             } else {

@@ -27,7 +27,11 @@ pub(super) fn open_job(
     hashes: Option<&Arc<crate::input_hash::ReadHashes>>,
 ) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
     let mapping = Mapping::load(&spec.mapping)?;
-    let inputs = source::open_all_hashed(&spec.inputs, mapping.delimiter, hashes)?;
+    let format = source::Format {
+        delimiter: mapping.delimiter,
+        encoding: mapping.encoding,
+    };
+    let inputs = source::open_all_hashed(&spec.inputs, format, hashes)?;
     let now = spec.now.unwrap_or_else(jiff::Timestamp::now).as_second();
     let mut mappers = Vec::with_capacity(inputs.len());
     for input in &inputs {

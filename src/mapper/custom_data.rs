@@ -3,9 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Row, RowMapper, order, write_key, write_plain_key};
+use super::{Row, RowMapper, amount, order, write_key, write_plain_key};
 use crate::event::push_json_str;
-use crate::money::{self, ValueError};
 use crate::outcome::{Reason, Rejection};
 
 impl RowMapper {
@@ -21,7 +20,6 @@ impl RowMapper {
         let start = json.len();
         json.push_str(",\"custom_data\":{");
         let mut first = true;
-        let mut value_currency = None;
         let mut has_value = false;
         if let (None, Some(order)) = (plan.value_column, order) {
             // Line items without an order total: the sum of the items.
@@ -29,80 +27,33 @@ impl RowMapper {
             json.push_str(&order.value);
             has_value = true;
         }
+        let mut written = None;
         if let Some(col) = plan.value_column {
-            let name = plan.column_name(col);
-            match money::parse_value(self.text(rec, col)?) {
-                Ok(Some(amount)) => {
+            match self.amount(rec, col, "the value")? {
+                Some(amount) => {
                     write_plain_key(json, &mut first, "value");
                     json.push_str(&amount.decimal);
                     has_value = true;
-                    value_currency = amount.currency.map(str::to_ascii_uppercase);
+                    written = Some((col, amount));
                 }
-                Ok(None) if event_name == "Purchase" => {
+                None if event_name == "Purchase" => {
                     return Err(Rejection::new(
                         Reason::BadValue,
                         format!(
-                            "column {name}: empty, and Meta requires a value for Purchase events"
+                            "column {}: empty, and Meta requires a value for Purchase events",
+                            plan.column_name(col)
                         ),
                     ));
                 }
-                Ok(None) => {}
-                Err(ValueError::Negative) => {
-                    return Err(Rejection::new(
-                        Reason::BadValue,
-                        format!(
-                            "column {name}: the value is negative (refunds are not conversions)"
-                        ),
-                    ));
-                }
-                Err(ValueError::NotANumber) => {
-                    return Err(Rejection::new(
-                        Reason::BadValue,
-                        format!(
-                            "column {name}: not an amount (expected a form such as 1234.56, 1,234.56, $1,234.56 or 1234.56 USD)"
-                        ),
-                    ));
-                }
-                Err(ValueError::UnknownCurrency) => {
-                    return Err(Rejection::new(
-                        Reason::BadCurrency,
-                        format!(
-                            "column {name}: the currency written with the amount is not an ISO 4217 code"
-                        ),
-                    ));
-                }
+                None => {}
             }
         }
-        let currency = match plan.currency_column {
-            Some(col) => {
-                let name = plan.column_name(col);
-                let raw = self.text(rec, col)?.trim().to_ascii_uppercase();
-                if raw.is_empty() {
-                    value_currency.clone()
-                } else if !money::is_currency(&raw) {
-                    return Err(Rejection::new(
-                        Reason::BadCurrency,
-                        format!("column {name}: not an ISO 4217 currency code (such as USD, EUR)"),
-                    ));
-                } else {
-                    Some(raw)
-                }
-            }
-            None => value_currency.clone().or_else(|| self.currency.clone()),
-        };
-        if let (Some(written), Some(currency)) = (&value_currency, &currency)
-            && written != currency
-        {
-            let value_col =
-                plan.column_name(plan.value_column.expect("a written currency comes from it"));
-            return Err(Rejection::new(
-                Reason::BadCurrency,
-                format!(
-                    "column {value_col}: the amount names another currency than the currency column"
-                ),
-            ));
+        let code = written.as_ref().and_then(|(_, a)| a.currency);
+        let currency = self.currency_of(rec, code)?;
+        if let (Some((col, amount)), Some(currency)) = (&written, &currency) {
+            self.check_agrees(amount, currency, *col)?;
         }
-        match &currency {
+        match currency.as_ref().map(amount::Currency::code) {
             Some(code) => {
                 write_plain_key(json, &mut first, "currency");
                 push_json_str(json, code);

@@ -5,10 +5,12 @@
 //! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
+mod amount;
 mod custom_data;
 mod event_time;
 mod filter;
 mod guard;
+mod line_item;
 mod memo;
 mod order;
 mod user_data;
@@ -73,6 +75,8 @@ pub struct RowMapper {
     /// Whether the default country is the US (for the zip rule).
     default_is_us: bool,
     currency: Option<String>,
+    /// `[custom_data] decimal_separator`, for every amount.
+    separator: crate::money::Separator,
 }
 
 impl RowMapper {
@@ -96,6 +100,7 @@ impl RowMapper {
                 .currency
                 .as_ref()
                 .map(|c| c.to_ascii_uppercase()),
+            separator: mapping.separator,
         }
     }
 
@@ -171,7 +176,7 @@ impl RowMapper {
             Rejection::new(
                 Reason::BadUtf8,
                 format!(
-                    "column {}: not valid UTF-8 (invalid byte at offset {}); re-export the file as UTF-8",
+                    "column {}: not valid text (invalid byte at offset {}): the file is not UTF-8, or not in the [csv] encoding the mapping names; set [csv] encoding to the export's encoding (Excel's \"CSV\" is usually \"windows-1252\"), or re-export it as UTF-8",
                     self.plan.column_name(col),
                     e.valid_up_to()
                 ),

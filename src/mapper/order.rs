@@ -14,9 +14,11 @@ use std::fmt::Write as _;
 
 use csv::ByteRecord;
 
+use super::amount::Currency;
+use super::line_item::{self, Line, Quantity};
 use super::{Row, RowMapper, Scratch};
+use crate::config::LinePrice;
 use crate::event::push_json_str;
-use crate::money;
 use crate::outcome::{PreparedEvent, Reason, Rejection, Verdict};
 
 /// What the line items add to the event.
@@ -42,9 +44,6 @@ pub enum OrderVerdict {
 pub fn group_key(record: &ByteRecord, column: usize) -> &[u8] {
     record.get(column).unwrap_or_default().trim_ascii()
 }
-
-/// Money in millionths, to add line totals without floating point.
-const MICROS: i128 = 1_000_000;
 
 impl RowMapper {
     /// Maps the rows of one order (consecutive records with one group key;
@@ -72,7 +71,14 @@ impl RowMapper {
                 Some(&event_id),
             ));
         }
-        let order = match self.line_items(&rows) {
+        // The order's currency, from its first row, for its lines' amounts.
+        let currency = match self.currency_of(&rows[0], None) {
+            Ok(c) => c,
+            Err(rejection) => {
+                return reject_all(records.len(), first_row, 0, rejection, Some(&event_id));
+            }
+        };
+        let order = match self.line_items(&rows, currency.as_ref()) {
             Ok(order) => order,
             Err((i, rejection)) => {
                 return reject_all(records.len(), first_row, i, rejection, Some(&event_id));
@@ -125,8 +131,13 @@ impl RowMapper {
         Ok(format!("oc-{hex}"))
     }
 
-    /// The `contents` of the order, checking every line.
-    fn line_items(&self, rows: &[Row<'_>]) -> Result<Order, (usize, Rejection)> {
+    /// The `contents` of the order, checking every line; `currency` is
+    /// the order's (from its first row), which the amounts must agree with.
+    fn line_items(
+        &self,
+        rows: &[Row<'_>],
+        currency: Option<&Currency>,
+    ) -> Result<Order, (usize, Rejection)> {
         let plan = self.plan.contents.as_ref().expect("orders have contents");
         let mut order = Order {
             contents: String::from("["),
@@ -136,43 +147,15 @@ impl RowMapper {
         let mut total: i128 = 0;
         for (i, row) in rows.iter().enumerate() {
             let text = |col: usize| self.text(row, col).map(str::trim).map_err(|r| (i, r));
-            let bad = |col: usize, what: &str| {
-                (
-                    i,
-                    Rejection::new(
-                        Reason::BadValue,
-                        format!("column {}: {what}", self.plan.column_name(col)),
-                    ),
-                )
-            };
             let id = text(plan.id)?;
             if id.is_empty() {
-                return Err(bad(plan.id, "the item id is empty"));
+                return Err(bad(self, i, plan.id, "the item id is empty"));
             }
-            let quantity: u64 = match text(plan.quantity)?.parse() {
-                Ok(q) if q > 0 => q,
-                _ => {
-                    return Err(bad(
-                        plan.quantity,
-                        "the quantity is not a whole number of at least 1",
-                    ));
-                }
-            };
-            let price = match money::parse_value(text(plan.item_price)?) {
-                Ok(Some(amount)) => amount.decimal,
-                Ok(None) => return Err(bad(plan.item_price, "the item price is empty")),
-                Err(money::ValueError::Negative) => {
-                    return Err(bad(plan.item_price, "the item price is negative"));
-                }
-                Err(_) => return Err(bad(plan.item_price, "the item price is not an amount")),
-            };
-            let line = micros(&price)
-                .and_then(|p| p.checked_mul(i128::from(quantity)))
-                .ok_or_else(|| bad(plan.item_price, "the item price is too large"))?;
+            let line = self.line(row, plan.quantity, plan.price, currency).map_err(|r| (i, r))?;
             total = total
-                .checked_add(line)
-                .ok_or_else(|| bad(plan.item_price, "the order total is too large"))?;
-            order.num_items += quantity;
+                .checked_add(line.total)
+                .ok_or_else(|| bad(self, i, plan.price.column(), "the order total is too large"))?;
+            order.num_items += line.quantity;
 
             if i > 0 {
                 order.contents.push(',');
@@ -183,7 +166,8 @@ impl RowMapper {
             push_json_str(&mut order.contents, id);
             let _ = write!(
                 order.contents,
-                ",\"quantity\":{quantity},\"item_price\":{price}"
+                ",\"quantity\":{},\"item_price\":{}",
+                line.quantity, line.item_price
             );
             for (key, col) in [
                 ("title", plan.title),
@@ -202,8 +186,41 @@ impl RowMapper {
         }
         order.contents.push(']');
         order.content_ids.push(']');
-        order.value = decimal(total);
+        order.value = line_item::decimal(total);
         Ok(order)
+    }
+
+    /// One line's quantity, price and total.
+    fn line(
+        &self,
+        row: &Row<'_>,
+        quantity_col: Option<usize>,
+        price: LinePrice,
+        currency: Option<&Currency>,
+    ) -> Result<Line, Rejection> {
+        let bad = |col: usize, what: String| {
+            Rejection::new(
+                Reason::BadValue,
+                format!("column {}: {what}", self.plan.column_name(col)),
+            )
+        };
+        let quantity = match quantity_col {
+            None => Quantity::Whole(1),
+            Some(col) => line_item::parse_quantity(self.text(row, col)?, self.separator)
+                .ok_or_else(|| bad(col, line_item::quantity_problem(self.separator)))?,
+        };
+        let (col, what, is_total) = match price {
+            LinePrice::Unit(c) => (c, "the item price", false),
+            LinePrice::Total(c) => (c, "the line total", true),
+        };
+        let amount = self
+            .amount(row, col, what)?
+            .ok_or_else(|| bad(col, format!("{what} is empty")))?;
+        if let Some(currency) = currency {
+            self.check_agrees(&amount, currency, col)?;
+        }
+        line_item::line(quantity, &amount.decimal, is_total)
+            .ok_or_else(|| bad(col, format!("{what} is too large")))
     }
 
     /// The first row, with each empty customer column filled from the
@@ -244,13 +261,16 @@ impl RowMapper {
         Ok((merged, conflict))
     }
 
-    /// With an order total mapped, the rows should agree on it.
+    /// With an order total mapped, the rows should agree on it. A
+    /// continuation row whose cell is empty agrees (Shopify writes the
+    /// order's columns on its first line only).
     fn value_disagreement(&self, rows: &[Row<'_>]) -> Option<String> {
         let col = self.plan.value_column?;
         let first = self.text(&rows[0], col).ok()?.trim();
-        let differs = rows[1..]
-            .iter()
-            .any(|r| self.text(r, col).is_ok_and(|v| v.trim() != first));
+        let differs = rows[1..].iter().any(|r| {
+            self.text(r, col)
+                .is_ok_and(|v| !v.trim().is_empty() && v.trim() != first)
+        });
         differs.then(|| {
             format!(
                 "rows of this order disagree on column {}; the first row's value was sent",
@@ -258,6 +278,17 @@ impl RowMapper {
             )
         })
     }
+}
+
+/// A `bad_value` of line `i` in column `col`.
+fn bad(mapper: &RowMapper, i: usize, col: usize, what: &str) -> (usize, Rejection) {
+    (
+        i,
+        Rejection::new(
+            Reason::BadValue,
+            format!("column {}: {what}", mapper.plan.column_name(col)),
+        ),
+    )
 }
 
 /// Every row of an order rejected for the problem at row index `bad`.
@@ -287,47 +318,4 @@ fn reject_all(
             })
             .collect(),
     )
-}
-
-/// `12.5` → 12_500_000 millionths; digits past the sixth decimal are cut.
-fn micros(decimal: &str) -> Option<i128> {
-    let (int, frac) = decimal.split_once('.').unwrap_or((decimal, ""));
-    let int: i128 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let mut frac_digits = frac
-        .bytes()
-        .take(6)
-        .map(|b| i128::from(b - b'0'))
-        .collect::<Vec<_>>();
-    frac_digits.resize(6, 0);
-    let frac = frac_digits.iter().fold(0i128, |n, d| n * 10 + d);
-    int.checked_mul(MICROS)?.checked_add(frac)
-}
-
-/// Millionths → decimal text with at least two decimals: `12.50`.
-fn decimal(micros: i128) -> String {
-    let int = micros / MICROS;
-    let frac = format!("{:06}", micros % MICROS);
-    let frac = frac.trim_end_matches('0');
-    let frac = if frac.len() < 2 {
-        format!("{frac:0<2}")
-    } else {
-        frac.to_owned()
-    };
-    format!("{int}.{frac}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_arithmetic() {
-        assert_eq!(micros("12.5"), Some(12_500_000));
-        assert_eq!(micros("0.000001"), Some(1));
-        assert_eq!(micros("3"), Some(3_000_000));
-        assert_eq!(decimal(12_500_000), "12.50");
-        assert_eq!(decimal(3 * 19_990_000), "59.97");
-        assert_eq!(decimal(1), "0.000001");
-        assert_eq!(decimal(0), "0.00");
-    }
 }

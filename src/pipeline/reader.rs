@@ -207,7 +207,7 @@ pub(super) fn read_chunks(
                 seq += n;
                 row += n;
                 counters.bytes_read.store(
-                    bytes_before + input.reader.position().byte(),
+                    bytes_before + input.bytes_read(),
                     Ordering::Relaxed,
                 );
                 if tx.send(Ok(chunk)).is_err() {
@@ -224,7 +224,7 @@ pub(super) fn read_chunks(
         }
         // An order does not continue into the next file.
         orders.close();
-        bytes_before += input.reader.position().byte();
+        bytes_before += input.bytes_read();
     }
 }
 

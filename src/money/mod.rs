@@ -6,6 +6,14 @@
 //! amounts, NaN, words), because a wrong value silently skews every ROAS
 //! report built on it.
 
+mod decimal;
+#[cfg(test)]
+mod props;
+mod symbol;
+
+pub use decimal::{DecimalError, Separator};
+pub use symbol::Symbol;
+
 /// Active ISO 4217 codes (2026), sorted for binary search.
 const ISO_4217: &[&str] = &[
     "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN",
@@ -30,6 +38,17 @@ pub fn is_currency(code: &str) -> bool {
     packed(code).is_some_and(|key| CODES.binary_search(&key).is_ok())
 }
 
+/// [`is_currency`] for a code in any case (`usd`), without allocating.
+pub fn is_currency_ignoring_case(code: &str) -> bool {
+    match code.as_bytes() {
+        &[a, b, c] => {
+            let upper = [a, b, c].map(|x| x.to_ascii_uppercase());
+            std::str::from_utf8(&upper).is_ok_and(is_currency)
+        }
+        _ => false,
+    }
+}
+
 /// Three ASCII bytes as one integer, preserving their order.
 fn packed(code: &str) -> Option<u32> {
     match code.as_bytes() {
@@ -43,22 +62,34 @@ fn packed(code: &str) -> Option<u32> {
 pub enum ValueError {
     Negative,
     NotANumber,
-    /// The trailing code (as in `12.00 XYZ`) is not ISO 4217.
+    /// A number only under the other decimal convention (`12,50` under
+    /// `"."`).
+    OtherConvention,
+    /// Under `","`, one `.` with three digits after it (`1.250`).
+    Ambiguous,
+    /// The code written with the amount (as in `12.00 XYZ`) is not ISO 4217.
     UnknownCurrency,
 }
 
 /// A parsed amount: the canonical decimal text (no sign, no grouping, no
-/// symbol, no superfluous zeros in front) and a currency code written
-/// next to it, if any.
+/// symbol, no superfluous zeros in front), the ISO code written next to
+/// it and the currency symbol written with it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount<'a> {
     pub decimal: String,
     pub currency: Option<&'a str>,
+    pub symbol: Option<&'static Symbol>,
 }
 
-/// Reads `1234.56`, `1,234.56`, `$1,234.56`, `1234.56 USD`, `€12`, `USD 12`.
-/// Returns `Ok(None)` for an empty value.
+/// [`parse_amount`] under the default convention (`1,234.56`).
 pub fn parse_value(raw: &str) -> Result<Option<Amount<'_>>, ValueError> {
+    parse_amount(raw, Separator::Point)
+}
+
+/// Reads `1234.56`, `1,234.56`, `$1,234.56`, `1234.56 USD`, `€12`, `USD 12`,
+/// `12EUR` (with `","`: `1.234,56`, `12,50 €`) under one decimal
+/// convention. Returns `Ok(None)` for an empty value.
+pub fn parse_amount(raw: &str, sep: Separator) -> Result<Option<Amount<'_>>, ValueError> {
     let mut s = raw.trim();
     if s.is_empty() {
         return Ok(None);
@@ -66,20 +97,19 @@ pub fn parse_value(raw: &str) -> Result<Option<Amount<'_>>, ValueError> {
     let mut currency = None;
     // A three-letter code before or after the number.
     if let Some((num, code)) = s.rsplit_once(char::is_whitespace)
-        && code.len() == 3
-        && code.bytes().all(|b| b.is_ascii_alphabetic())
+        && is_letters3(code)
+        && !symbol::is_symbol(code)
     {
         currency = Some(code);
         s = num.trim_end();
     } else if let Some((code, num)) = s.split_once(char::is_whitespace)
-        && code.len() == 3
-        && code.bytes().all(|b| b.is_ascii_alphabetic())
+        && is_letters3(code)
     {
         currency = Some(code);
         s = num.trim_start();
     }
     if let Some(code) = currency
-        && !is_currency(&code.to_ascii_uppercase())
+        && !is_currency_ignoring_case(code)
     {
         return Err(ValueError::UnknownCurrency);
     }
@@ -92,76 +122,62 @@ pub fn parse_value(raw: &str) -> Result<Option<Amount<'_>>, ValueError> {
         negative = true;
         s = &s[1..s.len() - 1];
     }
-    // Most values start with a digit: skip the symbol search for them.
-    if !s.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-        for symbol in ["$", "€", "£", "¥", "₹", "R$", "C$", "A$", "US$"] {
-            if let Some(rest) = s.strip_prefix(symbol) {
-                s = rest.trim_start();
-                break;
-            }
+    let mut symbol = None;
+    // Most values start and end with a digit: skip the symbol search.
+    let numeric = |b: u8| b.is_ascii_digit() || b == sep.decimal();
+    if !s.as_bytes().first().copied().is_some_and(numeric) {
+        if currency.is_none()
+            && let Some((code, rest)) = glued_code(s.get(..3), s.get(3..))
+        {
+            currency = Some(code);
+            s = rest;
+        } else if let Some((sym, rest)) = symbol::strip_prefix(s) {
+            symbol = Some(sym);
+            s = rest;
         }
     }
     if let Some(rest) = s.strip_prefix('-') {
         negative = true;
         s = rest;
     }
-    let decimal = canonical_decimal(s).ok_or(ValueError::NotANumber)?;
+    if !s.as_bytes().last().is_some_and(u8::is_ascii_digit) {
+        let cut = s.len().saturating_sub(3);
+        if currency.is_none()
+            && let Some((code, rest)) = glued_code(s.get(cut..), s.get(..cut))
+        {
+            currency = Some(code);
+            s = rest;
+        } else if symbol.is_none()
+            && let Some((sym, rest)) = symbol::strip_suffix(s)
+        {
+            symbol = Some(sym);
+            s = rest;
+        }
+    }
+    let decimal = decimal::canonical(s, sep).map_err(|e| match e {
+        DecimalError::NotANumber => ValueError::NotANumber,
+        DecimalError::OtherConvention => ValueError::OtherConvention,
+        DecimalError::Ambiguous => ValueError::Ambiguous,
+    })?;
     if negative && decimal.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
         return Err(ValueError::Negative);
     }
-    Ok(Some(Amount { decimal, currency }))
+    Ok(Some(Amount {
+        decimal,
+        currency,
+        symbol,
+    }))
 }
 
-/// `1,234.50` → `1234.50`; digits with optional thousands commas (groups
-/// of three) and at most one decimal point. Anything else is `None`.
-fn canonical_decimal(s: &str) -> Option<String> {
-    // Byte searches: a `char` pattern costs a `memcmp` call per match.
-    let (int, frac) = match s.bytes().position(|b| b == b'.') {
-        Some(dot) => (&s[..dot], Some(&s[dot + 1..])),
-        None => (s, None),
-    };
-    if int.is_empty() && frac.is_none_or(str::is_empty) {
-        return None;
-    }
-    let mut out = String::with_capacity(s.len());
-    if int.as_bytes().contains(&b',') {
-        let mut groups = int.split(',');
-        let first = groups.next()?;
-        if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        out.push_str(first);
-        for g in groups {
-            if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            out.push_str(g);
-        }
-    } else {
-        if !int.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        out.push_str(int);
-    }
-    let trimmed = out.trim_start_matches('0').len();
-    let keep_from = out.len() - trimmed;
-    out.drain(..keep_from);
-    if out.is_empty() {
-        out.push('0');
-    }
-    if let Some(frac) = frac {
-        if !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        if !frac.is_empty() {
-            out.push('.');
-            out.push_str(frac);
-        }
-    }
-    if out.len() > 24 {
-        return None;
-    }
-    Some(out)
+fn is_letters3(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// An ISO code written against the number (`USD12`, `12EUR`): `code` is
+/// the three bytes, `rest` the number beside them.
+fn glued_code<'a>(code: Option<&'a str>, rest: Option<&'a str>) -> Option<(&'a str, &'a str)> {
+    let (code, rest) = (code?, rest?);
+    (is_letters3(code) && is_currency_ignoring_case(code)).then_some((code, rest.trim()))
 }
 
 #[cfg(test)]
@@ -195,10 +211,35 @@ mod tests {
         assert_eq!(parse_value("NaN"), Err(ValueError::NotANumber));
         assert_eq!(parse_value("abc"), Err(ValueError::NotANumber));
         assert_eq!(parse_value("1.2.3"), Err(ValueError::NotANumber));
-        assert_eq!(parse_value("12,34"), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("12,34"), Err(ValueError::OtherConvention));
         assert_eq!(parse_value("inf"), Err(ValueError::NotANumber));
         assert_eq!(parse_value("1e5"), Err(ValueError::NotANumber));
         assert_eq!(parse_value("12 XYZ"), Err(ValueError::UnknownCurrency));
+    }
+
+    fn sym(raw: &str, sep: Separator) -> (String, Option<&str>, Option<&'static str>) {
+        let a = parse_amount(raw, sep).unwrap().unwrap();
+        (a.decimal, a.currency, a.symbol.map(|s| s.text))
+    }
+
+    #[test]
+    fn symbols_and_glued_codes() {
+        use Separator::*;
+        assert_eq!(sym("£12.00", Point), ("12.00".into(), None, Some("£")));
+        assert_eq!(sym("12,50 €", Comma), ("12.50".into(), None, Some("€")));
+        assert_eq!(sym("1.234,56€", Comma), ("1234.56".into(), None, Some("€")));
+        assert_eq!(sym("-0,00 €", Comma), ("0.00".into(), None, Some("€")));
+        assert_eq!(sym("CHF12.00", Point), ("12.00".into(), Some("CHF"), None));
+        assert_eq!(sym("12EUR", Point), ("12".into(), Some("EUR"), None));
+        assert_eq!(sym("99 kr", Point), ("99".into(), None, Some("kr")));
+        assert_eq!(sym("12 lei", Point), ("12".into(), None, Some("lei")));
+        assert_eq!(sym("¥1,200", Point), ("1200".into(), None, Some("¥")));
+        assert_eq!(sym("US$ 5", Point), ("5".into(), None, Some("US$")));
+        assert_eq!(parse_amount("-€12", Point), Err(ValueError::Negative));
+        assert_eq!(parse_amount("€-12", Point), Err(ValueError::Negative));
+        assert_eq!(parse_amount("12 §", Point), Err(ValueError::NotANumber));
+        assert_eq!(parse_amount("1.250 €", Comma), Err(ValueError::Ambiguous));
+        assert_eq!(parse_amount("€12,50", Point), Err(ValueError::OtherConvention));
     }
 
     #[test]
