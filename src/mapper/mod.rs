@@ -9,6 +9,7 @@ mod amount;
 mod custom_data;
 mod event_time;
 mod filter;
+mod full_name;
 mod guard;
 mod line_item;
 mod memo;
@@ -264,6 +265,7 @@ impl RowMapper {
                 .hashed
                 .iter()
                 .flat_map(|(_, cols)| cols.iter().map(|c| plan.column_name(*c)))
+                .chain(plan.full_name.map(|c| plan.column_name(c)))
                 .collect();
             return Err(Rejection::new(
                 Reason::NoMatchKeys,
