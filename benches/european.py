@@ -2,8 +2,8 @@
 """A European till's line-item export from a gen_sales one, for the benchmark
 of the keys that read it (issue 14, BENCHMARKS.md): Windows-1252 bytes
 (`[csv] encoding`), `;` fields, decimal commas with `.` thousands groups
-(`decimal_separator = ","`), a `€` after half the amounts (the symbol
-check), each line's total instead of its unit price (`line_total_column`)
+(`decimal_separator = ","`), a `€` after the amounts of half the orders
+(the symbol check), each line's total instead of its unit price (`line_total_column`)
 and Square-style quantities (`2,0`) on a third of the lines.
 
     cargo run --release --example gen_sales -- --rows 100000 --line-items --mix international --out in.csv
@@ -56,7 +56,8 @@ def main(src, dst):
         header[col["item_price"]] = "line_total"
         out.writerow(header)
         for n, row in enumerate(rows):
-            euro = n % 2 == 0
+            # Per order, so an order's rows write its total alike.
+            euro = sum(map(ord, row[col["order_id"]])) % 2 == 0
             quantity = int(row[col["quantity"]])
             total = line_total(quantity, row[col["item_price"]])
             row[col["item_price"]] = german(total, euro)

@@ -157,8 +157,14 @@ mod tests {
             decode(b"Z\xfcrich \x80 caf\xe9", encoding_rs::WINDOWS_1252),
             "Zürich € café".as_bytes()
         );
-        let utf16: Vec<u8> = "a\tä€\r\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        assert_eq!(decode(&utf16, encoding_rs::UTF_16LE), "a\tä€\r\n".as_bytes());
+        let utf16: Vec<u8> = "a\tä€\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(
+            decode(&utf16, encoding_rs::UTF_16LE),
+            "a\tä€\r\n".as_bytes()
+        );
         let be: Vec<u8> = "x€".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(decode(&be, encoding_rs::UTF_16BE), "x€".as_bytes());
     }
@@ -198,7 +204,10 @@ mod tests {
     fn byte_order_marks_win() {
         let w = Some(encoding_rs::WINDOWS_1252);
         assert_eq!(sniff(b"\xEF\xBB\xBFa,b", w), (None, 3));
-        assert_eq!(sniff(b"\xFF\xFEa\0", None), (Some(encoding_rs::UTF_16LE), 2));
+        assert_eq!(
+            sniff(b"\xFF\xFEa\0", None),
+            (Some(encoding_rs::UTF_16LE), 2)
+        );
         assert_eq!(sniff(b"\xFE\xFF\0a", w), (Some(encoding_rs::UTF_16BE), 2));
         assert_eq!(sniff(b"a,b", w), (w, 0));
         assert_eq!(sniff(b"a,b", None), (None, 0));

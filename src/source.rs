@@ -229,7 +229,8 @@ pub fn from_stream(
     let (mut stream, head, raw_read) = match encoding {
         None => (stream, mark.split_off(bom), None),
         Some(enc) => {
-            let rest: Box<dyn Read + Send> = Box::new(Cursor::new(mark.split_off(bom)).chain(stream));
+            let rest: Box<dyn Read + Send> =
+                Box::new(Cursor::new(mark.split_off(bom)).chain(stream));
             let decoded = crate::decode::Decoded::new(rest, enc);
             let counter = decoded.raw_read();
             let boxed: Box<dyn Read + Send> = Box::new(decoded);

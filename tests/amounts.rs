@@ -13,8 +13,16 @@ fn run(csv: &str, mapping: &str, code: i32) -> (Vec<ReportRow>, Vec<serde_json::
     t.write("m.toml", mapping);
     let out = run_expect(
         &mut t.cmd(&[
-            "validate", "in.csv", "--mapping", "m.toml", "--now", NOW, "--report", "r.csv",
-            "--payloads", "p.ndjson",
+            "validate",
+            "in.csv",
+            "--mapping",
+            "m.toml",
+            "--now",
+            NOW,
+            "--report",
+            "r.csv",
+            "--payloads",
+            "p.ndjson",
         ]),
         code,
     );
@@ -56,19 +64,42 @@ fn value_of(events: &[serde_json::Value], id: &str) -> serde_json::Value {
 #[test]
 fn a_decimal_comma_mapping_reads_european_amounts() {
     let (report, events) = values(
-        &["1.234,56", "12,50", "1,250", "1.250.000", "1.250", "12.50", "57,10 €"],
+        &[
+            "1.234,56",
+            "12,50",
+            "1,250",
+            "1.250.000",
+            "1.250",
+            "12.50",
+            "57,10 €",
+        ],
         "decimal_separator = \",\"\ncurrency = \"EUR\"",
         1,
     );
     assert_eq!(value_of(&events, "r0"), 1234.56);
     assert_eq!(value_of(&events, "r1"), 12.5);
-    assert_eq!(value_of(&events, "r2"), 1.25, "a comma is the decimal separator");
+    assert_eq!(
+        value_of(&events, "r2"),
+        1.25,
+        "a comma is the decimal separator"
+    );
     assert_eq!(value_of(&events, "r3"), 1_250_000.0);
     assert_eq!(value_of(&events, "r6"), 57.1);
     // 1.250: a thousands group here, a decimal point elsewhere: refused.
-    assert_eq!((report[4].status.as_str(), report[4].reason.as_str()), ("rejected", "bad_value"));
-    assert!(report[4].detail.contains("column v"), "{}", report[4].detail);
-    assert!(report[4].detail.contains("not guessed"), "{}", report[4].detail);
+    assert_eq!(
+        (report[4].status.as_str(), report[4].reason.as_str()),
+        ("rejected", "bad_value")
+    );
+    assert!(
+        report[4].detail.contains("column v"),
+        "{}",
+        report[4].detail
+    );
+    assert!(
+        report[4].detail.contains("not guessed"),
+        "{}",
+        report[4].detail
+    );
     assert_eq!(report[5].reason, "bad_value");
     assert!(
         report[5].detail.contains("reads a decimal comma"),
@@ -79,12 +110,24 @@ fn a_decimal_comma_mapping_reads_european_amounts() {
 
 #[test]
 fn the_default_point_names_the_key_for_decimal_commas() {
-    let (report, events) = values(&["1,234.56", "1,250", "12,50", "1.234,56"], "currency = \"USD\"", 1);
+    let (report, events) = values(
+        &["1,234.56", "1,250", "12,50", "1.234,56"],
+        "currency = \"USD\"",
+        1,
+    );
     assert_eq!(value_of(&events, "r0"), 1234.56);
-    assert_eq!(value_of(&events, "r1"), 1250.0, "a thousands group under \".\"");
+    assert_eq!(
+        value_of(&events, "r1"),
+        1250.0,
+        "a thousands group under \".\""
+    );
     for r in &report[2..] {
         assert_eq!(r.reason, "bad_value");
-        assert!(r.detail.contains("decimal_separator = \",\""), "{}", r.detail);
+        assert!(
+            r.detail.contains("decimal_separator = \",\""),
+            "{}",
+            r.detail
+        );
         assert!(r.detail.contains("reads a decimal point"), "{}", r.detail);
     }
 }
@@ -109,9 +152,20 @@ fn symbols_and_codes_must_agree_with_the_row_currency() {
     let reasons: Vec<&str> = report.iter().map(|r| r.reason.as_str()).collect();
     assert_eq!(
         reasons,
-        ["", "bad_currency", "bad_currency", "", "bad_currency", "bad_currency"]
+        [
+            "",
+            "bad_currency",
+            "bad_currency",
+            "",
+            "bad_currency",
+            "bad_currency"
+        ]
     );
-    assert!(report[1].detail.contains("column v"), "{}", report[1].detail);
+    assert!(
+        report[1].detail.contains("column v"),
+        "{}",
+        report[1].detail
+    );
     assert!(report[1].detail.contains("£"), "{}", report[1].detail);
     assert!(report[1].detail.contains("EUR"), "{}", report[1].detail);
     assert!(report[2].detail.contains("GBP"), "{}", report[2].detail);
@@ -133,7 +187,11 @@ fn a_dollar_agrees_with_every_dollar_and_peso_of_the_currency_column() {
     let (report, events, _) = run(csv, mapping, 1);
     let reasons: Vec<&str> = report.iter().map(|r| r.reason.as_str()).collect();
     assert_eq!(reasons, ["", "", "bad_currency", "bad_currency", "", ""]);
-    assert!(report[3].detail.contains("column cur"), "{}", report[3].detail);
+    assert!(
+        report[3].detail.contains("column cur"),
+        "{}",
+        report[3].detail
+    );
     let currencies: Vec<&str> = events
         .iter()
         .map(|e| e["custom_data"]["currency"].as_str().unwrap())
@@ -172,19 +230,35 @@ fn line_totals_fractional_quantities_and_decimal_commas() {
     let contents = a["contents"].as_array().unwrap();
     assert_eq!(contents[0]["quantity"], 2);
     assert_eq!(contents[0]["item_price"], 18.0);
-    assert_eq!(contents[1]["quantity"], 1, "0,5 kg: one item at the line's total");
+    assert_eq!(
+        contents[1]["quantity"], 1,
+        "0,5 kg: one item at the line's total"
+    );
     assert_eq!(contents[1]["item_price"], 6.5);
     assert_eq!(contents[2]["item_price"], 3.333333);
     assert_eq!(report[3].reason, "bad_currency");
-    assert!(report[3].detail.contains("column total"), "{}", report[3].detail);
+    assert!(
+        report[3].detail.contains("column total"),
+        "{}",
+        report[3].detail
+    );
     assert_eq!(report[4].reason, "bad_value");
-    assert!(report[4].detail.contains("column q"), "{}", report[4].detail);
+    assert!(
+        report[4].detail.contains("column q"),
+        "{}",
+        report[4].detail
+    );
 }
 
 #[test]
 fn without_a_quantity_column_each_line_is_one_item() {
-    let mapping = LINES.replace("quantity_column = \"q\"\n", "").replace("decimal_separator = \",\"\n", "")
-        .replace("line_total_column = \"total\"", "item_price_column = \"total\"");
+    let mapping = LINES
+        .replace("quantity_column = \"q\"\n", "")
+        .replace("decimal_separator = \",\"\n", "")
+        .replace(
+            "line_total_column = \"total\"",
+            "item_price_column = \"total\"",
+        );
     let csv = "order,t,em,sku,total\n\
         A,2026-11-20 10:00,a@example.com,mug,18.00\n\
         A,2026-11-20 10:00,,pen,2.50\n";
@@ -196,7 +270,8 @@ fn without_a_quantity_column_each_line_is_one_item() {
 
 #[test]
 fn square_quantities_and_unit_prices_times_fractions() {
-    let mapping = LINES.replace("decimal_separator = \",\"\n", "")
+    let mapping = LINES
+        .replace("decimal_separator = \",\"\n", "")
         .replace("line_total_column", "item_price_column");
     let csv = "order,t,em,sku,q,total\n\
         A,2026-11-20 10:00,a@example.com,mug,1.0,18.00\n\
@@ -206,14 +281,23 @@ fn square_quantities_and_unit_prices_times_fractions() {
     let a = &events[0]["custom_data"];
     assert_eq!(a["value"], 36.495);
     assert_eq!(a["num_items"], 4);
-    assert_eq!(a["contents"][2]["item_price"], 6.495, "0.5 × 12.99: the line's total");
+    assert_eq!(
+        a["contents"][2]["item_price"], 6.495,
+        "0.5 × 12.99: the line's total"
+    );
 }
 
 #[test]
 fn exactly_one_price_column() {
-    let both = LINES.replace("line_total_column = \"total\"", "line_total_column = \"total\"\nitem_price_column = \"q\"");
+    let both = LINES.replace(
+        "line_total_column = \"total\"",
+        "line_total_column = \"total\"\nitem_price_column = \"q\"",
+    );
     let (_, _, stderr) = run("order;t;em;sku;q;total\n", &both, 2);
-    assert!(stderr.contains("both item_price_column and line_total_column"), "{stderr}");
+    assert!(
+        stderr.contains("both item_price_column and line_total_column"),
+        "{stderr}"
+    );
     let neither = LINES.replace("line_total_column = \"total\"\n", "");
     let (_, _, stderr) = run("order;t;em;sku;q;total\n", &neither, 2);
     assert!(stderr.contains("line_total_column"), "{stderr}");

@@ -40,8 +40,16 @@ fn run(
     let payloads = format!("{name}.ndjson");
     let out = run_expect(
         &mut t.cmd(&[
-            "validate", name, "--mapping", "m.toml", "--now", NOW, "--report", &report,
-            "--payloads", &payloads,
+            "validate",
+            name,
+            "--mapping",
+            "m.toml",
+            "--now",
+            NOW,
+            "--report",
+            &report,
+            "--payloads",
+            &payloads,
         ]),
         code,
     );
@@ -76,13 +84,20 @@ fn a_windows_1252_export_reads_as_its_utf8_twin() {
     let (_, _, utf8) = run(&t, "utf8.csv", TEXT.as_bytes(), MAPPING, 0);
     assert_eq!(utf8.len(), 3);
     let bytes = windows_1252(TEXT);
-    assert!(std::str::from_utf8(&bytes).is_err(), "the file is not UTF-8");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the file is not UTF-8"
+    );
     let mapping = format!("[csv]\nencoding = \"windows-1252\"\n{MAPPING}");
     let (_, report, events) = run(&t, "ansi.csv", &bytes, &mapping, 0);
     assert!(report.iter().all(|r| r.status == "valid"), "{report:?}");
     assert_eq!(events, utf8, "the same hashes, values and times");
     for key in ["em", "fn", "ln", "ct"] {
-        assert!(!events[1]["user_data"][key].is_null(), "{key}: {}", events[1]);
+        assert!(
+            !events[1]["user_data"][key].is_null(),
+            "{key}: {}",
+            events[1]
+        );
     }
 }
 
@@ -102,8 +117,16 @@ fn without_the_key_accents_are_bad_utf8_and_the_advice_names_the_key() {
     let t = TestDir::new();
     let (_, report, _) = run(&t, "ansi.csv", &windows_1252(TEXT), MAPPING, 1);
     assert!(report.iter().all(|r| r.reason == "bad_utf8"), "{report:?}");
-    assert!(report[0].detail.contains("[csv] encoding"), "{}", report[0].detail);
-    assert!(report[0].detail.contains("windows-1252"), "{}", report[0].detail);
+    assert!(
+        report[0].detail.contains("[csv] encoding"),
+        "{}",
+        report[0].detail
+    );
+    assert!(
+        report[0].detail.contains("windows-1252"),
+        "{}",
+        report[0].detail
+    );
 }
 
 #[test]
@@ -112,15 +135,15 @@ fn an_invalid_sequence_is_never_guessed() {
     let tabbed = TEXT.replace(';', "\t");
     let mut bytes = utf16le_with_mark(&tabbed);
     // An unpaired high surrogate in place of the "ü" of "Müller" (row 1).
-    let at = bytes
-        .chunks(2)
-        .position(|u| u == [0xFC, 0x00])
-        .expect("ü")
-        * 2;
+    let at = bytes.chunks(2).position(|u| u == [0xFC, 0x00]).expect("ü") * 2;
     bytes[at..at + 2].copy_from_slice(&[0x00, 0xD8]);
     let (_, report, events) = run(&t, "unicode.txt", &bytes, MAPPING, 1);
     assert_eq!(report[0].reason, "bad_utf8", "{report:?}");
-    assert!(report[0].detail.contains("Nachname"), "{}", report[0].detail);
+    assert!(
+        report[0].detail.contains("Nachname"),
+        "{}",
+        report[0].detail
+    );
     assert_eq!(events.len(), 2);
 }
 
@@ -132,7 +155,10 @@ fn an_unknown_label_stops_the_run_naming_the_key() {
         "m.toml",
         format!("[csv]\nencoding = \"windows-1525\"\n{MAPPING}"),
     );
-    let out = run_expect(&mut t.cmd(&["validate", "in.csv", "--mapping", "m.toml"]), 2);
+    let out = run_expect(
+        &mut t.cmd(&["validate", "in.csv", "--mapping", "m.toml"]),
+        2,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("[csv] encoding"), "{stderr}");
     assert!(stderr.contains("windows-1252"), "{stderr}");

@@ -67,7 +67,15 @@ mod tests {
     fn exactly_one_price_column_and_quantity_optional() {
         assert!(check_with(Some("p"), None).is_ok());
         assert!(check_with(None, Some("t")).is_ok());
-        assert!(check_with(Some("p"), Some("t")).unwrap_err().contains("both"));
-        assert!(check_with(None, None).unwrap_err().contains("line_total_column"));
+        assert!(
+            check_with(Some("p"), Some("t"))
+                .unwrap_err()
+                .contains("both")
+        );
+        assert!(
+            check_with(None, None)
+                .unwrap_err()
+                .contains("line_total_column")
+        );
     }
 }

@@ -81,11 +81,17 @@ mod tests {
     fn labels() {
         assert_eq!(enc("utf-8").unwrap(), None);
         assert_eq!(enc("UTF8").unwrap(), None);
-        assert_eq!(enc("windows-1252").unwrap(), Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(
+            enc("windows-1252").unwrap(),
+            Some(encoding_rs::WINDOWS_1252)
+        );
         assert_eq!(enc("latin1").unwrap(), Some(encoding_rs::WINDOWS_1252));
         assert_eq!(enc(" utf-16le ").unwrap(), Some(encoding_rs::UTF_16LE));
         let err = enc("windows-1525").unwrap_err();
-        assert!(err.contains("[csv] encoding") && err.contains("did you mean \"windows-1252\""), "{err}");
+        assert!(
+            err.contains("[csv] encoding") && err.contains("did you mean \"windows-1252\""),
+            "{err}"
+        );
         assert!(enc("iso-2022-kr").unwrap_err().contains("does not decode"));
     }
 }

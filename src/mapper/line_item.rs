@@ -161,7 +161,9 @@ mod tests {
         assert_eq!(q("0.5"), Some(Fraction(500_000)));
         assert_eq!(q(".25"), Some(Fraction(250_000)));
         assert_eq!(q("1.5"), Some(Fraction(1_500_000)));
-        for bad in ["0", "0.0", "-1", "-1.0", "", ".", "1,000", "2 kg", "1e3", "+2"] {
+        for bad in [
+            "0", "0.0", "-1", "-1.0", "", ".", "1,000", "2 kg", "1e3", "+2",
+        ] {
             assert_eq!(q(bad), None, "{bad}");
         }
         let c = |s| parse_quantity(s, Separator::Comma);
@@ -178,13 +180,22 @@ mod tests {
         assert_eq!(l(Whole(3), "19.99", false).total, 59_970_000);
         // A line total: item_price = total / quantity.
         let t = l(Whole(2), "36.00", true);
-        assert_eq!((t.quantity, t.item_price.as_str(), t.total), (2, "18.00", 36_000_000));
+        assert_eq!(
+            (t.quantity, t.item_price.as_str(), t.total),
+            (2, "18.00", 36_000_000)
+        );
         let t = l(Whole(3), "10", true);
         assert_eq!((t.item_price.as_str(), t.total), ("3.333333", 10_000_000));
         // 0.5 kg at 12.99 a kg: one item at the line's total.
         let f = l(Fraction(500_000), "12.99", false);
-        assert_eq!((f.quantity, f.item_price.as_str(), f.total), (1, "6.495", 6_495_000));
+        assert_eq!(
+            (f.quantity, f.item_price.as_str(), f.total),
+            (1, "6.495", 6_495_000)
+        );
         let f = l(Fraction(333_000), "12.99", true);
-        assert_eq!((f.quantity, f.item_price.as_str(), f.total), (1, "12.99", 12_990_000));
+        assert_eq!(
+            (f.quantity, f.item_price.as_str(), f.total),
+            (1, "12.99", 12_990_000)
+        );
     }
 }

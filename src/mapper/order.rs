@@ -151,7 +151,9 @@ impl RowMapper {
             if id.is_empty() {
                 return Err(bad(self, i, plan.id, "the item id is empty"));
             }
-            let line = self.line(row, plan.quantity, plan.price, currency).map_err(|r| (i, r))?;
+            let line = self
+                .line(row, plan.quantity, plan.price, currency)
+                .map_err(|r| (i, r))?;
             total = total
                 .checked_add(line.total)
                 .ok_or_else(|| bad(self, i, plan.price.column(), "the order total is too large"))?;

@@ -239,7 +239,10 @@ mod tests {
         assert_eq!(parse_amount("€-12", Point), Err(ValueError::Negative));
         assert_eq!(parse_amount("12 §", Point), Err(ValueError::NotANumber));
         assert_eq!(parse_amount("1.250 €", Comma), Err(ValueError::Ambiguous));
-        assert_eq!(parse_amount("€12,50", Point), Err(ValueError::OtherConvention));
+        assert_eq!(
+            parse_amount("€12,50", Point),
+            Err(ValueError::OtherConvention)
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ fn grouped(int: u64, sep: Separator) -> String {
     let digits = int.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep.group() as char);
         }
         out.push(c);

@@ -206,10 +206,9 @@ pub(super) fn read_chunks(
                 chunk_seq += 1;
                 seq += n;
                 row += n;
-                counters.bytes_read.store(
-                    bytes_before + input.bytes_read(),
-                    Ordering::Relaxed,
-                );
+                counters
+                    .bytes_read
+                    .store(bytes_before + input.bytes_read(), Ordering::Relaxed);
                 if tx.send(Ok(chunk)).is_err() {
                     return;
                 }

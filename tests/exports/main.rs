@@ -6,7 +6,11 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod dsfinvk;
+mod excel_1252;
 mod init_agrees;
+mod shopify;
+mod sumup;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -144,7 +148,7 @@ pub fn utc(event: &serde_json::Value) -> String {
 
 /// The systems whose mapping the loader reads today; a system joins when
 /// the keys its mapping uses are built (issue 14), until all are here.
-const READABLE: &[&str] = &[];
+const READABLE: &[&str] = &["sumup", "dsfinvk", "excel_1252", "shopify"];
 
 /// The mapping's `[csv] delimiter`, for counting the export's records.
 fn delimiter(system: &str) -> u8 {

@@ -7,16 +7,28 @@ use super::*;
 #[test]
 fn sumup_orders_from_line_totals_with_decimal_commas() {
     let e = validate("sumup");
-    assert_eq!(e.code, Some(1), "rejected rows: exit 1; stderr:\n{}", e.stderr);
+    assert_eq!(
+        e.code,
+        Some(1),
+        "rejected rows: exit 1; stderr:\n{}",
+        e.stderr
+    );
 
     // Two lines, the Cappuccino's "7,00" the total of 2: 3.50 each.
     let lena = e.order("TEGUCXAGDE");
-    assert_eq!(utc(lena), "2026-10-24T10:32:00Z", "12:32 CEST, before the change");
+    assert_eq!(
+        utc(lena),
+        "2026-10-24T10:32:00Z",
+        "12:32 CEST, before the change"
+    );
     let cd = &lena["custom_data"];
     assert_eq!(cd["value"], 23.0);
     assert_eq!(cd["currency"], "EUR");
     assert_eq!(cd["num_items"], 3);
-    assert_eq!(cd["content_ids"], serde_json::json!(["Hauptgang, normal", "Cappuccino"]));
+    assert_eq!(
+        cd["content_ids"],
+        serde_json::json!(["Hauptgang, normal", "Cappuccino"])
+    );
     assert_eq!(cd["contents"][1]["quantity"], 2);
     assert_eq!(cd["contents"][1]["item_price"], 3.5);
     assert_eq!(cd["contents"][1]["title"], "Cappuccino");
