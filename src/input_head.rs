@@ -82,8 +82,7 @@ pub fn excel_sep(bytes: &[u8]) -> Option<(u8, usize)> {
     let [s, e, p, b'=', d] = text else {
         return None;
     };
-    if !(s.eq_ignore_ascii_case(&b's') && e.eq_ignore_ascii_case(&b'e'))
-        || !p.eq_ignore_ascii_case(&b'p')
+    if ![*s, *e, *p].eq_ignore_ascii_case(b"sep")
         || d.is_ascii_alphanumeric()
         || matches!(d, b'"' | b'\r' | b'\n')
     {

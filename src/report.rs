@@ -112,7 +112,10 @@ impl Ahead {
         let file = crate::private_file::create(&path).map_err(named)?;
         let handle = file.try_clone().map_err(named)?;
         Ok(Ahead {
-            out: std::io::BufWriter::with_capacity(1 << 16, NamedFile::new(file, WRITE_AHEAD, &path)),
+            out: std::io::BufWriter::with_capacity(
+                1 << 16,
+                NamedFile::new(file, WRITE_AHEAD, &path),
+            ),
             path,
             file: handle,
             dirty: false,
@@ -143,7 +146,8 @@ pub fn ahead_path(report: &Path) -> std::path::PathBuf {
 impl ReportWriter<ReportFile> {
     /// Creates (truncates) the report at `path` and writes the header.
     pub fn create(path: &Path, files: Vec<String>) -> std::io::Result<Self> {
-        let file = crate::private_file::create(path).map_err(|e| name(e, "write the report", path))?;
+        let file =
+            crate::private_file::create(path).map_err(|e| name(e, "write the report", path))?;
         let file = NamedFile::new(file, "write the report", path);
         let mut writer =
             ReportWriter::new(std::io::BufWriter::with_capacity(1 << 16, file), files)?;
@@ -259,9 +263,7 @@ impl<W: Write> ReportWriter<W> {
                 .map_err(|e| name(e, "sync the report's sidecar", &ahead.path))?;
         }
         match &self.sync_file {
-            Some((f, path)) => f
-                .sync_data()
-                .map_err(|e| name(e, "sync the report", path)),
+            Some((f, path)) => f.sync_data().map_err(|e| name(e, "sync the report", path)),
             None => Ok(()),
         }
     }

@@ -13,7 +13,7 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn validate_args<'a>(report: &'a str) -> Vec<&'a str> {
+fn validate_args(report: &str) -> Vec<&str> {
     vec![
         "validate",
         "sales.csv",
@@ -79,7 +79,10 @@ fn a_report_that_stops_growing_is_named_and_stops_the_upload() {
     let accepted = summary["accepted_events"].as_u64().unwrap();
     // The report fills at about 300 of 1,000 rows: the run stopped
     // sending then, one request (50 events) at most being under way.
-    assert!(accepted < 500, "{accepted} events sent after the report failed");
+    assert!(
+        accepted < 500,
+        "{accepted} events sent after the report failed"
+    );
 }
 
 #[test]
@@ -119,16 +122,32 @@ fn each_file_of_a_job_is_named_when_it_cannot_be_written() {
         ),
         (
             vec![
-                "upload", "--sandbox", "--no-ledger", "sales.csv", "--mapping", "sales.toml",
-                "--report", "j.csv", "--now", NOW,
+                "upload",
+                "--sandbox",
+                "--no-ledger",
+                "sales.csv",
+                "--mapping",
+                "sales.toml",
+                "--report",
+                "j.csv",
+                "--now",
+                NOW,
             ],
             "cannot write the job record j.csv.job.json: Is a directory",
             Some("j.csv.job.json"),
         ),
         (
             vec![
-                "upload", "--sandbox", "--no-ledger", "sales.csv", "--mapping", "sales.toml",
-                "--report", "a.csv", "--now", NOW,
+                "upload",
+                "--sandbox",
+                "--no-ledger",
+                "sales.csv",
+                "--mapping",
+                "sales.toml",
+                "--report",
+                "a.csv",
+                "--now",
+                NOW,
             ],
             "cannot write the report's sidecar a.csv.ahead: Is a directory",
             Some("a.csv.ahead"),

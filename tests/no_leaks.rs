@@ -96,7 +96,10 @@ fn an_id_column_of_emails_or_phones_is_refused() {
             "email addresses",
         ),
         (
-            mapping.replace("order_id_column = \"order_id\"", "order_id_column = \"phone\""),
+            mapping.replace(
+                "order_id_column = \"order_id\"",
+                "order_id_column = \"phone\"",
+            ),
             "[custom_data] order_id_column = \"phone\"",
             "phone numbers",
         ),
@@ -153,7 +156,14 @@ hash_external_id = false
     std::fs::copy(fixture("store_sales.csv"), t.path("b.csv")).unwrap();
     let out = run_expect(
         &mut t.cmd(&[
-            "validate", "a.csv", "b.csv", "--mapping", "raw.toml", "--report", "r.csv", "--now",
+            "validate",
+            "a.csv",
+            "b.csv",
+            "--mapping",
+            "raw.toml",
+            "--report",
+            "r.csv",
+            "--now",
             NOW,
         ]),
         0,
@@ -216,8 +226,15 @@ fn an_email_in_an_id_column_of_ids_is_hashed() {
     );
     run_expect(
         &mut t.cmd(&[
-            "upload", "--sandbox", "s.csv", "--mapping", "m.toml", "--payloads", "p.ndjson",
-            "--now", NOW,
+            "upload",
+            "--sandbox",
+            "s.csv",
+            "--mapping",
+            "m.toml",
+            "--payloads",
+            "p.ndjson",
+            "--now",
+            NOW,
         ]),
         0,
     );

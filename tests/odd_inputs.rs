@@ -47,10 +47,7 @@ fn a_sep_line_that_contradicts_the_mapping_is_refused() {
         "sep=;\norder_id;purchased_at;email;total\nA1;2026-11-25 10:00:00;a@example.com;1\n",
     );
     let (stderr, _) = validate(&t, &["x.csv"], 2);
-    assert!(
-        stderr.contains("x.csv: its first line `sep=;`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("x.csv: its first line `sep=;`"), "{stderr}");
     assert!(stderr.contains("delimiter = ','"), "{stderr}");
 }
 
@@ -83,7 +80,14 @@ fn the_same_input_twice_is_refused() {
     );
     let out = run_expect(
         &mut t.cmd(&[
-            "upload", "--sandbox", "s.csv", "s.csv", "--mapping", "m.toml", "--now", NOW,
+            "upload",
+            "--sandbox",
+            "s.csv",
+            "s.csv",
+            "--mapping",
+            "m.toml",
+            "--now",
+            NOW,
         ]),
         2,
     );

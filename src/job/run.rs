@@ -9,10 +9,10 @@ use anyhow::Context as _;
 
 use crate::dryrun::DryRunSink;
 use crate::event::RequestMeta;
+use crate::io_context::NamedFile;
 use crate::ledger::gate::LedgerHook;
 use crate::pipeline::{self, Job, Sink};
 use crate::progress::{Counters, ProgressDisplay};
-use crate::io_context::NamedFile;
 use crate::report::{ReportFile, ReportWriter, ahead_path};
 use crate::sandbox::SandboxSummary;
 use crate::stop::StopCause;
