@@ -129,7 +129,10 @@ fn an_answer_slower_than_the_idle_timeout_still_arrives() {
 fn idle_timeout_must_be_a_positive_number() {
     let t = TestDir::new();
     for bad in ["0", "nan", "-1", "1e9"] {
-        let out = run_expect(&mut t.cmd(&["sandbox", &format!("--idle-timeout={bad}")]), 2);
+        let out = run_expect(
+            &mut t.cmd(&["sandbox", &format!("--idle-timeout={bad}")]),
+            2,
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("--idle-timeout"), "{bad}: {stderr}");
     }
