@@ -39,6 +39,9 @@ pub(super) fn open_job(
                 notes.add(text);
             }
         }
+        for warning in mapping.shared_column_warnings(&input.header, &input.name) {
+            notes.add(warning);
+        }
         mappers.push(RowMapper::new(&mapping, plan, now));
     }
     let first = spec.inputs.first().map_or("-", String::as_str);
