@@ -14,6 +14,7 @@ mod guard;
 mod line_item;
 mod memo;
 mod order;
+mod private_id;
 mod user_data;
 
 pub use order::{OrderVerdict, group_key};
@@ -192,7 +193,7 @@ impl RowMapper {
         if let Some(col) = self.plan.id_column {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
-                return Ok(id.to_owned());
+                return Ok(private_id::id_value(id).into_owned());
             }
         }
         let mut bytes = Vec::with_capacity(rec.record.as_slice().len() + rec.len());
