@@ -33,6 +33,19 @@ pub(crate) fn country(input: &str, out: &mut String) {
     region_code(out, COUNTRY_EXACT, COUNTRY_NAMES);
 }
 
+/// Whether `country` names its country (an exact name, alias or code, two
+/// letters, or a name contained in it) rather than falling to the last
+/// step, the first two letters (`Atlantis` → `at`): such a code is hashed
+/// as the reference does, but is no evidence of where a phone number is
+/// from.
+pub(crate) fn country_is_named(input: &str) -> bool {
+    let mut letters = String::new();
+    push_folded_letters(input, &mut letters);
+    letters.len() == 2
+        || lookup(COUNTRY_EXACT, &letters).is_some()
+        || longest_contained(COUNTRY_NAMES, &letters).is_some()
+}
+
 /// Folded, lowercased, `a-z` only: the letters the state and country rules
 /// look names up in. (Trimming before the filter changes nothing: the
 /// filter drops whitespace anyway.)
@@ -139,6 +152,23 @@ pub fn us_zip5(out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_countries_and_guesses() {
+        for named in [
+            "US",
+            "usa",
+            "United States",
+            "Deutschland",
+            "MEX",
+            "Kingdom of Spain",
+        ] {
+            assert!(country_is_named(named), "{named}");
+        }
+        for guess in ["Atlantis", "Narnia", "x", ""] {
+            assert!(!country_is_named(guess), "{guess}");
+        }
+    }
 
     fn run(f: fn(&str, &mut String), input: &str) -> String {
         let mut out = String::new();

@@ -22,6 +22,12 @@ mod text;
 pub use full_name::{NameParts, split_full_name};
 pub use hash::{is_sha256_hex, push_hex, sha256, sha256_hex, sha256_hex_string};
 pub use location::us_zip5;
+
+/// Whether a `country` value names its country rather than being cut to
+/// its first two letters (`location::country_is_named`).
+pub fn country_is_named(input: &str) -> bool {
+    location::country_is_named(text::trim(input))
+}
 pub use phone::{PhoneRegion, UnknownPhoneRegion};
 
 /// A customer-information key Meta knows, as it appears in `user_data`.
@@ -80,7 +86,7 @@ impl Field {
 
 /// Options that change normalization: the `[normalize]` table of the mapping
 /// file, or the flags of `offconv hash`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     /// Region for phone numbers written without a country code, parsed
     /// once (`"GB".parse::<PhoneRegion>()`). `None`: the plain digits rule
