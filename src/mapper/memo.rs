@@ -40,8 +40,9 @@ pub(super) struct Hashed {
     /// For `country`: the two-letter code it normalized to (the zip rule,
     /// the row's phone region).
     pub country: Option<[u8; 2]>,
-    /// For `country`: the value named the country (not cut to its first
-    /// two letters), so the code may set the row's phone region.
+    /// For `country`: the value names its country by an explicit rule
+    /// (`normalize::iso_country`: a code or a name the tables hold
+    /// exactly), so the code may set the row's phone region.
     pub country_named: bool,
 }
 

@@ -5,9 +5,10 @@
 //! US customer in a South African shop's export is sent as `+1…`, not
 //! `+27…`. Rows without a usable country fall back to `country_default`
 //! (the zip rule) and `phone_region`. A country is usable for the phone
-//! region when it names one libphonenumber knows: a value only cut to its
-//! first two letters (`Atlantis` hashes as `at`) is no evidence that the
-//! number is Austrian.
+//! region when it names one by an explicit rule (`normalize::iso_country`:
+//! an ISO code, alpha-2 or alpha-3, or a name the tables hold exactly) and
+//! libphonenumber knows it: a value only hashed as its first two letters
+//! (`Atlantis` → `at`) is no evidence that the number is Austrian.
 
 use super::{Row, RowMapper, Scratch};
 use crate::config::Plan;

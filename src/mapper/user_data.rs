@@ -146,7 +146,7 @@ impl RowMapper {
                     &[a, b] if field == Field::Country => Some([a, b]),
                     _ => None,
                 };
-                country_named = code.is_some() && normalize::country_is_named(raw);
+                country_named = code.is_some() && normalize::iso_country(raw).is_some();
                 if zip_is_us {
                     normalize::us_zip5(normalized);
                 }

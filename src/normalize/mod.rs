@@ -21,13 +21,7 @@ mod text;
 
 pub use full_name::{NameParts, split_full_name};
 pub use hash::{is_sha256_hex, push_hex, sha256, sha256_hex, sha256_hex_string};
-pub use location::us_zip5;
-
-/// Whether a `country` value names its country rather than being cut to
-/// its first two letters (`location::country_is_named`).
-pub fn country_is_named(input: &str) -> bool {
-    location::country_is_named(text::trim(input))
-}
+pub use location::{iso_country, us_zip5};
 pub use phone::{PhoneRegion, UnknownPhoneRegion};
 
 /// A customer-information key Meta knows, as it appears in `user_data`.
