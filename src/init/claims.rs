@@ -366,16 +366,49 @@ pub(super) struct Placer<'a> {
     pub used: Vec<bool>,
     /// Reasons for columns left out, by column index.
     pub unplaced: BTreeMap<usize, String>,
+    /// Columns whose name another column has too, with the reason.
+    twice: BTreeMap<usize, String>,
+}
+
+/// Each column whose name (trimmed, in any case, as the loader matches
+/// names) another column has, with that other column.
+pub(super) fn named_twice(columns: &[Column]) -> Vec<(usize, usize)> {
+    let key = |c: &Column| c.name.trim().to_lowercase();
+    columns
+        .iter()
+        .filter(|c| !c.name.trim().is_empty())
+        .filter_map(|c| {
+            columns
+                .iter()
+                .find(|o| o.index != c.index && key(o) == key(c))
+                .map(|o| (c.index, o.index))
+        })
+        .collect()
 }
 
 impl<'a> Placer<'a> {
     pub fn new(columns: &'a [Column<'a>], claims: &'a [Option<Claim>]) -> Placer<'a> {
-        Placer {
+        let mut placer = Placer {
             columns,
             claims,
             used: vec![false; columns.len()],
             unplaced: BTreeMap::new(),
+            twice: BTreeMap::new(),
+        };
+        // A name the header gives two columns cannot be mapped: the
+        // loader stops on it (issue 16), so it is never placed.
+        for (i, other) in named_twice(columns) {
+            placer.used[i] = true;
+            placer.twice.insert(
+                i,
+                format!(
+                    "the header names columns {} and {} the same way; rename one in the export to map it",
+                    i.min(other) + 1,
+                    i.max(other) + 1
+                ),
+            );
         }
+        placer
     }
 
     /// Claims of `role` on unused columns, best first: strength, then the
@@ -457,6 +490,13 @@ impl<'a> Placer<'a> {
         let mut rejected = claims.rejected.clone();
         let mut out = Vec::new();
         for col in self.columns {
+            if let Some(why) = self.twice.remove(&col.index) {
+                out.push(Pick {
+                    column: col.name.to_owned(),
+                    why,
+                });
+                continue;
+            }
             if self.used[col.index] {
                 continue;
             }

@@ -108,8 +108,10 @@ const NO: &[&str] = &[
 
 /// The skip rules for an export, one per column that needs one.
 pub(super) fn propose(columns: &[Column]) -> Vec<FilterRule> {
+    let twice = super::claims::named_twice(columns);
     columns
         .iter()
+        .filter(|c| !twice.iter().any(|(i, _)| *i == c.index))
         .filter(|c| !c.name.trim().is_empty() && c.profile.non_empty > 0)
         .filter(|c| c.profile.distinct <= 12)
         .filter_map(rule)
