@@ -80,7 +80,7 @@ impl Field {
 
 /// Options that change normalization: the `[normalize]` table of the mapping
 /// file, or the flags of `offconv hash`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     /// Region for phone numbers written without a country code, parsed
     /// once (`"GB".parse::<PhoneRegion>()`). `None`: the plain digits rule
