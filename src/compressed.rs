@@ -153,7 +153,10 @@ mod tests {
         let mut zeros = gz(b"a\n");
         zeros.extend([0u8; 512]);
         assert_eq!(read_all(zeros).unwrap(), b"a\n");
-        assert!(read_all(Vec::new()).is_err(), "an empty file is no gzip data");
+        assert!(
+            read_all(Vec::new()).is_err(),
+            "an empty file is no gzip data"
+        );
     }
 
     #[test]

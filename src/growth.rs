@@ -44,8 +44,7 @@ impl GrowthWatch {
         }
         Some(format!(
             "offconv: warning: {} changed size while it was read ({at_open} bytes when opened, {now} at the end, {} read): the export was still being written, so rows written after the read may be missing and the last row read may be cut off; check the end of the report and run again on the finished export",
-            self.name,
-            self.read
+            self.name, self.read
         ))
     }
 }
@@ -89,7 +88,9 @@ mod tests {
         watch.read += rest.len() as u64;
         let warning = watch.at_end().expect("a warning");
         assert!(
-            warning.contains("g.csv changed size while it was read (8 bytes when opened, 12 at the end, 12 read)"),
+            warning.contains(
+                "g.csv changed size while it was read (8 bytes when opened, 12 at the end, 12 read)"
+            ),
             "{warning}"
         );
         let mut same = GrowthWatch::new(File::open(&path).unwrap(), "g.csv");

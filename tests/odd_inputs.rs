@@ -110,8 +110,16 @@ fn a_name_with_a_nul_is_dropped_not_hashed() {
     );
     let out = run_expect(
         &mut t.cmd(&[
-            "validate", "n.csv", "--mapping", "m.toml", "--report", "r.csv", "--payloads",
-            "p.ndjson", "--now", NOW,
+            "validate",
+            "n.csv",
+            "--mapping",
+            "m.toml",
+            "--report",
+            "r.csv",
+            "--payloads",
+            "p.ndjson",
+            "--now",
+            NOW,
         ]),
         0,
     );
@@ -143,8 +151,16 @@ fn identical_rows_without_an_id_are_counted() {
     assert!(stderr.contains("map [event] id_column"), "{stderr}");
     assert_eq!(rows[0].event_id, rows[3].event_id);
     let mut json = t.cmd(&[
-        "validate", "d.csv", "--mapping", "m.toml", "--report", "r2.csv", "--summary-json",
-        "s.json", "--now", NOW,
+        "validate",
+        "d.csv",
+        "--mapping",
+        "m.toml",
+        "--report",
+        "r2.csv",
+        "--summary-json",
+        "s.json",
+        "--now",
+        NOW,
     ]);
     run_expect(&mut json, 0);
     let summary: serde_json::Value = serde_json::from_str(&t.read("s.json")).unwrap();
@@ -180,15 +196,28 @@ fn a_gzip_checksum_failure_says_the_rows_were_sent() {
     gz[at] ^= 0xff;
     t.write("s.csv.gz", gz);
     let out = run_expect(
-        &mut t.cmd(&["upload", "--sandbox", "s.csv.gz", "--mapping", "m.toml", "--now", NOW]),
+        &mut t.cmd(&[
+            "upload",
+            "--sandbox",
+            "s.csv.gz",
+            "--mapping",
+            "m.toml",
+            "--now",
+            NOW,
+        ]),
         2,
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("s.csv.gz: cannot read record 21: the gzip data fails its checksum: the file is damaged"),
+        stderr.contains(
+            "s.csv.gz: cannot read record 21: the gzip data fails its checksum: the file is damaged"
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("an upload has sent them already"), "{stderr}");
+    assert!(
+        stderr.contains("an upload has sent them already"),
+        "{stderr}"
+    );
     let rows = read_report(&t.path("s.csv.gz.report.csv"));
     assert_eq!(rows.len(), 20);
 }
@@ -204,7 +233,9 @@ fn bytes_after_the_gzip_data_are_a_warning() {
     t.write("s.csv.gz", gz);
     let (stderr, rows) = validate(&t, &["s.csv.gz"], 0);
     assert!(
-        stderr.contains("warning: s.csv.gz: 9 bytes after the end of its gzip data are not gzip data"),
+        stderr.contains(
+            "warning: s.csv.gz: 9 bytes after the end of its gzip data are not gzip data"
+        ),
         "{stderr}"
     );
     assert!(!stderr.contains("unexpected end of file"), "{stderr}");
@@ -218,7 +249,14 @@ fn a_file_that_grows_while_read_is_warned_about() {
     t.write("m.toml", MAPPING);
     t.write("g.csv", sales(60_000));
     let mut cmd = t.cmd(&[
-        "validate", "g.csv", "--mapping", "m.toml", "--report", "r.csv", "--now", NOW,
+        "validate",
+        "g.csv",
+        "--mapping",
+        "m.toml",
+        "--report",
+        "r.csv",
+        "--now",
+        NOW,
     ]);
     cmd.stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
@@ -233,7 +271,8 @@ fn a_file_that_grows_while_read_is_warned_about() {
             .append(true)
             .open(t.path("g.csv"))
             .unwrap();
-        f.write_all(b"Z1,2026-11-25 10:00:00,z@example.com,1\n").unwrap();
+        f.write_all(b"Z1,2026-11-25 10:00:00,z@example.com,1\n")
+            .unwrap();
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -193,7 +193,11 @@ mod tests {
     fn a_value_with_a_nul_is_dropped_never_hashed() {
         for field in Field::ALL {
             for value in ["Jo\0hn", "j\0ane@example.com", "\09410", "A\0"] {
-                assert_eq!(run(field, value), (Outcome::Dropped, String::new()), "{field:?}");
+                assert_eq!(
+                    run(field, value),
+                    (Outcome::Dropped, String::new()),
+                    "{field:?}"
+                );
             }
         }
     }
