@@ -298,8 +298,11 @@ phone_region = "JP"
     assert!(stdout.starts_with("819012345678\t"), "{stdout}");
 }
 
+/// `data_processing_options`, its country and its state.
+type LduFields = (serde_json::Value, i64, i64);
+
 /// The three LDU fields of an event, or `None` when it has none of them.
-fn ldu(event: &serde_json::Value) -> Option<(serde_json::Value, i64, i64)> {
+fn ldu(event: &serde_json::Value) -> Option<LduFields> {
     let options = event.get("data_processing_options")?.clone();
     Some((
         options,
@@ -343,7 +346,7 @@ fn ldu_fields_go_on_the_events_the_mapping_or_the_row_puts_under_ldu() {
     assert!(report[4].detail.contains("Do Not Sell"), "{report:?}");
     assert!(!report[4].detail.contains("opted"), "no raw value");
     let events = read_payload_events(&t.path("payloads.ndjson"));
-    let fields: Vec<(&str, Option<(serde_json::Value, i64, i64)>)> = events
+    let fields: Vec<(&str, Option<LduFields>)> = events
         .iter()
         .map(|e| (e["event_id"].as_str().unwrap(), ldu(e)))
         .collect();
