@@ -333,7 +333,7 @@ fn check_claim(
                 Ok((why, None))
             } else if a.decimal_comma * 2 >= p.non_empty {
                 Err(format!(
-                    "named like the order value, but {} of its values use a decimal comma (12,50), unlike most of the file's amounts: set decimal_separator = \",\" if this column counts",
+                    "named like the order value, but {} of its values use a decimal comma (12,50), which offconv does not read",
                     pct(a.decimal_comma, p.non_empty)
                 ))
             } else {
@@ -366,24 +366,6 @@ pub(super) struct Placer<'a> {
     pub used: Vec<bool>,
     /// Reasons for columns left out, by column index.
     pub unplaced: BTreeMap<usize, String>,
-    /// Columns whose name another column has too, with the reason.
-    twice: BTreeMap<usize, String>,
-}
-
-/// Each column whose name (trimmed, in any case, as the loader matches
-/// names) another column has, with that other column.
-pub(super) fn named_twice(columns: &[Column]) -> Vec<(usize, usize)> {
-    let key = |c: &Column| c.name.trim().to_lowercase();
-    columns
-        .iter()
-        .filter(|c| !c.name.trim().is_empty())
-        .filter_map(|c| {
-            columns
-                .iter()
-                .find(|o| o.index != c.index && key(o) == key(c))
-                .map(|o| (c.index, o.index))
-        })
-        .collect()
 }
 
 impl<'a> Placer<'a> {
@@ -393,20 +375,22 @@ impl<'a> Placer<'a> {
             claims,
             used: vec![false; columns.len()],
             unplaced: BTreeMap::new(),
-            twice: BTreeMap::new(),
         };
-        // A name the header gives two columns cannot be mapped: the
-        // loader stops on it (issue 16), so it is never placed.
-        for (i, other) in named_twice(columns) {
-            placer.used[i] = true;
-            placer.twice.insert(
-                i,
-                format!(
-                    "the header names columns {} and {} the same way; rename one in the export to map it",
-                    i.min(other) + 1,
-                    i.max(other) + 1
-                ),
-            );
+        // A name the header holds twice cannot be mapped: the loader
+        // refuses it (it could mean either column), so it is never placed.
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        for (i, col) in columns.iter().enumerate() {
+            if columns
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && same(col.name, other.name))
+            {
+                placer.used[i] = true;
+                placer.unplaced.insert(
+                    i,
+                    "the header names another column the same way; rename one to map it".into(),
+                );
+            }
         }
         placer
     }
@@ -490,13 +474,6 @@ impl<'a> Placer<'a> {
         let mut rejected = claims.rejected.clone();
         let mut out = Vec::new();
         for col in self.columns {
-            if let Some(why) = self.twice.remove(&col.index) {
-                out.push(Pick {
-                    column: col.name.to_owned(),
-                    why,
-                });
-                continue;
-            }
             if self.used[col.index] {
                 continue;
             }

@@ -108,10 +108,16 @@ const NO: &[&str] = &[
 
 /// The skip rules for an export, one per column that needs one.
 pub(super) fn propose(columns: &[Column]) -> Vec<FilterRule> {
-    let twice = super::claims::named_twice(columns);
+    // A name the header holds twice cannot be mapped (the loader refuses it).
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let twice = |c: &Column| {
+        columns
+            .iter()
+            .any(|o| o.index != c.index && same(o.name, c.name))
+    };
     columns
         .iter()
-        .filter(|c| !twice.iter().any(|(i, _)| *i == c.index))
+        .filter(|c| !twice(c))
         .filter(|c| !c.name.trim().is_empty() && c.profile.non_empty > 0)
         .filter(|c| c.profile.distinct <= 12)
         .filter_map(rule)

@@ -9,8 +9,11 @@ mod util;
 mod dsfinvk;
 mod excel_1252;
 mod init_agrees;
+mod magento;
 mod shopify;
+mod stripe;
 mod sumup;
+mod woocommerce;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -148,7 +151,15 @@ pub fn utc(event: &serde_json::Value) -> String {
 
 /// The systems whose mapping the loader reads today; a system joins when
 /// the keys its mapping uses are built (issue 14), until all are here.
-const READABLE: &[&str] = &["sumup", "dsfinvk", "excel_1252", "shopify"];
+const READABLE: &[&str] = &[
+    "magento",
+    "stripe",
+    "woocommerce",
+    "sumup",
+    "dsfinvk",
+    "excel_1252",
+    "shopify",
+];
 
 /// The mapping's `[csv] delimiter`, for counting the export's records.
 fn delimiter(system: &str) -> u8 {
