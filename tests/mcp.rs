@@ -789,7 +789,7 @@ fn sigint_stops_an_upload_cleanly_and_a_resume_finishes_it() {
     let (is_error, finished) = mcp.call_json("upload_export", resume);
     assert!(!is_error, "{finished}");
     assert_eq!(finished["sent"], n, "{finished}");
-    assert_eq!(finished["already_sent"], sent_first);
+    assert_eq!(finished["sent_by_earlier_run"], sent_first);
     mcp.close();
     let report = read_report(&t.path("sales.csv.report.csv"));
     assert_eq!(report.len(), n as usize);
