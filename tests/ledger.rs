@@ -233,3 +233,30 @@ fn the_default_ledger_lives_under_xdg_state_home() {
     run_expect(&mut upload(&t, &sb, &input, "r2.csv", &[]), 0);
     assert_eq!(count(&read_report(&t.path("r2.csv")), "skipped"), 10);
 }
+
+#[test]
+fn upload_sandbox_uses_a_throw_away_ledger_unless_one_is_given() {
+    let t = TestDir::new();
+    t.write("m.toml", MAPPING);
+    let input = write_orders(&t, "a.csv", 0, 10);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "upload",
+            &input,
+            "--mapping",
+            "m.toml",
+            "--sandbox",
+            "--now",
+            NOW,
+            "--force",
+        ];
+        args.extend_from_slice(extra);
+        run_expect(&mut t.cmd(&args), 0);
+        count(&read_report(&t.path("a.csv.report.csv")), "sent")
+    };
+    assert_eq!(run(&[]), 10);
+    assert_eq!(run(&[]), 10, "the second sandbox run sends again");
+    assert!(!t.path(".state/offconv/ledger.sqlite").exists());
+    assert_eq!(run(&["--ledger", "l.sqlite"]), 10);
+    assert_eq!(run(&["--ledger", "l.sqlite"]), 0, "a given ledger is used");
+}

@@ -159,7 +159,18 @@ pub struct Pool {
     config: Config,
     tls: tokio_postgres_rustls::MakeRustlsConnect,
     idle: Mutex<Vec<Client>>,
-    runtime: tokio::runtime::Runtime,
+    /// `Some` until dropped.
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Without blocking: the last holder may be an async task (the MCP
+        // server's); the connections' tasks end with the runtime.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 impl Pool {
@@ -177,7 +188,7 @@ impl Pool {
             config: target.config,
             tls,
             idle: Mutex::new(Vec::new()),
-            runtime,
+            runtime: Some(runtime),
         })
     }
 
@@ -223,7 +234,10 @@ impl Pool {
         let pool = Arc::clone(self);
         let stop = stop.cloned();
         let (tx, rx) = crossbeam_channel::bounded(1);
-        self.runtime.spawn(async move {
+        let Some(runtime) = self.runtime.as_ref() else {
+            anyhow::bail!("the ledger {} is closed", self.name);
+        };
+        runtime.spawn(async move {
             let body = async {
                 let mut client = match pool.take() {
                     Some(c) => c,
