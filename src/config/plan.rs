@@ -11,7 +11,7 @@ use crate::suggest::closest;
 impl Mapping {
     /// Every (key, column) the mapping reads, in a stable order, for
     /// checking them against a header.
-    fn column_uses(&self) -> Vec<(String, &str)> {
+    pub(super) fn column_uses(&self) -> Vec<(String, &str)> {
         let mut uses: Vec<(String, &str)> = Vec::new();
         let ev = &self.event;
         fn push<'a>(uses: &mut Vec<(String, &'a str)>, key: &str, col: &'a Option<String>) {
@@ -63,6 +63,9 @@ impl Mapping {
         for (key, col) in &self.plain {
             uses.push((format!("[user_data] {key}"), col.as_str()));
         }
+        if let Some(col) = &self.full_name {
+            uses.push(("[user_data] full_name".to_owned(), col.as_str()));
+        }
         for (table, rules) in [("skip", &self.filter.skip), ("only", &self.filter.only)] {
             for col in rules.keys() {
                 uses.push((format!("[filter] {table}"), col.as_str()));
@@ -75,8 +78,16 @@ impl Mapping {
     /// errors.
     pub fn resolve(&self, header: &[String], input: &str) -> Result<Plan, ConfigError> {
         let mut missing = String::new();
+        let mut twice = String::new();
         for (key, col) in self.column_uses() {
-            if find_column(header, col).is_none() {
+            if let Some((a, b)) = super::columns::ambiguous(header, col) {
+                let _ = write!(
+                    twice,
+                    "\n  {key} = \"{col}\": {input} has two columns of that name (columns {} and {}): rename one in the export so the mapping can tell them apart",
+                    a + 1,
+                    b + 1
+                );
+            } else if find_column(header, col).is_none() {
                 let hint = closest(col, header.iter().map(String::as_str))
                     .filter(|c| crate::redact::quotable(header, c))
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -86,6 +97,12 @@ impl Mapping {
                     "\n  {key} = \"{col}\": {input} has no such column{hint}"
                 );
             }
+        }
+        if !twice.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: self.path.clone(),
+                message: format!("columns the header of {input} names twice:{twice}"),
+            });
         }
         if !missing.is_empty() {
             return Err(ConfigError::Invalid {
@@ -113,18 +130,24 @@ impl Mapping {
                 .iter()
                 .map(|(k, c)| (k.clone(), find_column(header, c).expect("checked above")))
                 .collect(),
-            hashed: self
-                .hashed
-                .iter()
-                .map(|(f, cols)| {
-                    (
-                        *f,
-                        cols.iter()
-                            .map(|c| find_column(header, c).expect("checked above"))
-                            .collect(),
-                    )
-                })
-                .collect(),
+            hashed: with_name_fields(
+                self.hashed
+                    .iter()
+                    .map(|(f, cols)| {
+                        (
+                            *f,
+                            cols.iter()
+                                .map(|c| find_column(header, c).expect("checked above"))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+                self.full_name.is_some(),
+            ),
+            full_name: self
+                .full_name
+                .as_deref()
+                .and_then(|c| find_column(header, c)),
             plain: self
                 .plain
                 .iter()
@@ -148,9 +171,27 @@ impl Mapping {
     }
 }
 
+/// With `full_name`, `fn` and `ln` are among the hashed fields (with no
+/// column of their own when unmapped), so the row loop visits them and
+/// takes them from the full name.
+fn with_name_fields(
+    mut hashed: Vec<(Field, Vec<usize>)>,
+    full_name: bool,
+) -> Vec<(Field, Vec<usize>)> {
+    if full_name {
+        for field in [Field::Fn, Field::Ln] {
+            if !hashed.iter().any(|(f, _)| *f == field) {
+                hashed.push((field, Vec::new()));
+            }
+        }
+        hashed.sort_by_key(|(f, _)| *f);
+    }
+    hashed
+}
+
 /// Exact match first, then one that differs only in case and surrounding
 /// spaces: exports from spreadsheets often carry `Email ` or `EMAIL`.
-fn find_column(header: &[String], name: &str) -> Option<usize> {
+pub(super) fn find_column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h == name).or_else(|| {
         header
             .iter()
@@ -173,6 +214,8 @@ pub struct Plan {
     pub custom_columns: Vec<(String, usize)>,
     pub hashed: Vec<(Field, Vec<usize>)>,
     pub plain: Vec<(&'static str, usize)>,
+    /// `[user_data] full_name`: `fn` and `ln` for rows without their own.
+    pub full_name: Option<usize>,
     /// Line items: the order column and the item columns.
     pub group_by: Option<usize>,
     pub contents: Option<ContentsPlan>,

@@ -8,9 +8,12 @@
 mod custom_data;
 mod event_time;
 mod filter;
+mod full_name;
 mod guard;
 mod memo;
 mod order;
+mod private_id;
+mod row_country;
 mod user_data;
 
 pub use order::{OrderVerdict, group_key};
@@ -72,6 +75,9 @@ pub struct RowMapper {
     country_default: Option<[u8; 32]>,
     /// Whether the default country is the US (for the zip rule).
     default_is_us: bool,
+    /// The country columns, when the row's own country decides something
+    /// (the zip rule, the phone region): read before the other keys.
+    row_country: Vec<usize>,
     currency: Option<String>,
 }
 
@@ -80,22 +86,23 @@ impl RowMapper {
         static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         RowMapper {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            plan,
             event_name: mapping.event.name.clone(),
             action_source: mapping.action_source.clone(),
             times: TimeParser::new(mapping.event.time_format.clone(), mapping.timezone.clone()),
             window: Window { now },
-            options: mapping.options.clone(),
+            options: mapping.options,
             country_default: mapping
                 .country_default
                 .as_ref()
                 .map(|c| normalize::sha256(c.as_bytes())),
             default_is_us: mapping.country_default.as_deref() == Some("us"),
+            row_country: row_country::columns(&plan, &mapping.options),
             currency: mapping
                 .custom_data
                 .currency
                 .as_ref()
                 .map(|c| c.to_ascii_uppercase()),
+            plan,
         }
     }
 
@@ -186,7 +193,7 @@ impl RowMapper {
         if let Some(col) = self.plan.id_column {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
-                return Ok(id.to_owned());
+                return Ok(private_id::id_value(id).into_owned());
             }
         }
         let mut bytes = Vec::with_capacity(rec.record.as_slice().len() + rec.len());
@@ -259,6 +266,7 @@ impl RowMapper {
                 .hashed
                 .iter()
                 .flat_map(|(_, cols)| cols.iter().map(|c| plan.column_name(*c)))
+                .chain(plan.full_name.map(|c| plan.column_name(c)))
                 .collect();
             return Err(Rejection::new(
                 Reason::NoMatchKeys,

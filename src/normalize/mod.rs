@@ -9,6 +9,7 @@
 mod dob;
 mod email;
 mod external_id;
+mod full_name;
 mod gender;
 mod hash;
 mod location;
@@ -18,8 +19,9 @@ mod phone;
 mod tables;
 mod text;
 
+pub use full_name::{NameParts, split_full_name};
 pub use hash::{is_sha256_hex, push_hex, sha256, sha256_hex, sha256_hex_string};
-pub use location::us_zip5;
+pub use location::{iso_country, us_zip5};
 pub use phone::{PhoneRegion, UnknownPhoneRegion};
 
 /// A customer-information key Meta knows, as it appears in `user_data`.
@@ -78,7 +80,7 @@ impl Field {
 
 /// Options that change normalization: the `[normalize]` table of the mapping
 /// file, or the flags of `offconv hash`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     /// Region for phone numbers written without a country code, parsed
     /// once (`"GB".parse::<PhoneRegion>()`). `None`: the plain digits rule
