@@ -55,8 +55,10 @@ fn killed_mid_run_then_a_fresh_run(store: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The report gets a batch's lines a moment before the ledger records
+    // them: what the kill caught in between is sent again, as in flight.
     assert!(
-        count(&rows, "skipped") >= killed_sent,
+        count(&rows, "skipped") + IN_FLIGHT >= killed_sent,
         "the confirmed ones are skipped"
     );
     let seen = deliveries(sb, &t);
