@@ -57,6 +57,11 @@ impl PgServer {
         })
     }
 
+    /// The data folder of this test's own cluster.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        Path::new(self.own.as_deref().expect("an own cluster")).join("data")
+    }
+
     /// Stops this test's own cluster now (a server gone mid-run).
     pub fn stop(&mut self) {
         if let Some(dir) = self.own.take() {
