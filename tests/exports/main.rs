@@ -6,6 +6,8 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod init_agrees;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
