@@ -103,9 +103,16 @@ impl Abbreviations {
     }
 
     fn add(&mut self, abbreviation: &str, offset: Offset) {
-        let letters = !abbreviation.is_empty() && abbreviation.bytes().all(|b| b.is_ascii_alphabetic());
-        if letters && !self.0.iter().any(|(a, _)| a.eq_ignore_ascii_case(abbreviation)) {
-            self.0.push((abbreviation.to_ascii_uppercase().into(), offset));
+        let letters =
+            !abbreviation.is_empty() && abbreviation.bytes().all(|b| b.is_ascii_alphabetic());
+        if letters
+            && !self
+                .0
+                .iter()
+                .any(|(a, _)| a.eq_ignore_ascii_case(abbreviation))
+        {
+            self.0
+                .push((abbreviation.to_ascii_uppercase().into(), offset));
         }
     }
 

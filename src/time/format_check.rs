@@ -105,9 +105,7 @@ pub fn check(fmt: &str) -> Result<(), String> {
         return Err(format!("{text:?} {why}"));
     }
     if !any {
-        return Err(
-            "has no % directive; use strftime, such as \"%m/%d/%Y %I:%M %p\"".to_owned(),
-        );
+        return Err("has no % directive; use strftime, such as \"%m/%d/%Y %I:%M %p\"".to_owned());
     }
     if zone_abbreviations > 1 {
         return Err("has %Z more than once; a time holds one zone abbreviation".to_owned());
@@ -145,7 +143,10 @@ mod tests {
     #[test]
     fn a_directive_offconv_cannot_read_is_named() {
         let err = check("%Y-%m-%d %K:%M").unwrap_err();
-        assert!(err.starts_with("\"%K\" is not a strftime directive"), "{err}");
+        assert!(
+            err.starts_with("\"%K\" is not a strftime directive"),
+            "{err}"
+        );
         let err = check("%c").unwrap_err();
         assert!(err.contains("\"%c\" only formats"), "{err}");
         let err = check("%x %X").unwrap_err();

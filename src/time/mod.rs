@@ -369,14 +369,29 @@ mod tests {
         let eastern = p.zone(parse_zone("Eastern Time (US & Canada)").unwrap());
         let berlin = p.zone(parse_zone("W. Europe Standard Time").unwrap());
         let fixed = p.zone(parse_zone("UTC-5").unwrap());
-        assert_eq!(p.parse_in("2026-07-01 12:00", &eastern), Ok(at("2026-07-01T16:00:00Z")));
-        assert_eq!(p.parse_in("2026-07-01 12:00", &fixed), Ok(at("2026-07-01T17:00:00Z")));
+        assert_eq!(
+            p.parse_in("2026-07-01 12:00", &eastern),
+            Ok(at("2026-07-01T16:00:00Z"))
+        );
+        assert_eq!(
+            p.parse_in("2026-07-01 12:00", &fixed),
+            Ok(at("2026-07-01T17:00:00Z"))
+        );
         // US fold 2026-11-01 01:30 (EDT, then EST): the earlier instant.
-        assert_eq!(p.parse_in("2026-11-01 01:30", &eastern), Ok(at("2026-11-01T05:30:00Z")));
+        assert_eq!(
+            p.parse_in("2026-11-01 01:30", &eastern),
+            Ok(at("2026-11-01T05:30:00Z"))
+        );
         // Europe fold 2026-10-25 02:30 (CEST, then CET): the earlier instant.
-        assert_eq!(p.parse_in("2026-10-25 02:30", &berlin), Ok(at("2026-10-25T00:30:00Z")));
+        assert_eq!(
+            p.parse_in("2026-10-25 02:30", &berlin),
+            Ok(at("2026-10-25T00:30:00Z"))
+        );
         // US gap 2026-03-08 02:30: moved forward an hour (03:30 EDT).
-        assert_eq!(p.parse_in("2026-03-08 02:30", &eastern), Ok(at("2026-03-08T07:30:00Z")));
+        assert_eq!(
+            p.parse_in("2026-03-08 02:30", &eastern),
+            Ok(at("2026-03-08T07:30:00Z"))
+        );
         // An offset in the value wins over the row's zone.
         assert_eq!(
             p.parse_in("2026-07-01T12:00:00+02:00", &eastern),
@@ -388,15 +403,36 @@ mod tests {
     fn abbreviations_fix_the_offset_they_name() {
         let ny = TimeZone::get("America/New_York").unwrap();
         let p = TimeParser::new(Some("%d-%b-%Y %I:%M %p %Z".into()), ny);
-        assert_eq!(p.parse("20-Nov-2026 02:44 PM EST"), Ok(at("2026-11-20T19:44:00Z")));
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM EST"),
+            Ok(at("2026-11-20T19:44:00Z"))
+        );
         // EST is -05:00 even in July, EDT -04:00 even in January.
-        assert_eq!(p.parse("01-Jul-2026 12:00 PM EST"), Ok(at("2026-07-01T17:00:00Z")));
-        assert_eq!(p.parse("15-Jan-2026 12:00 PM EDT"), Ok(at("2026-01-15T16:00:00Z")));
+        assert_eq!(
+            p.parse("01-Jul-2026 12:00 PM EST"),
+            Ok(at("2026-07-01T17:00:00Z"))
+        );
+        assert_eq!(
+            p.parse("15-Jan-2026 12:00 PM EDT"),
+            Ok(at("2026-01-15T16:00:00Z"))
+        );
         // The fold is settled by the abbreviation.
-        assert_eq!(p.parse("01-Nov-2026 01:30 AM EDT"), Ok(at("2026-11-01T05:30:00Z")));
-        assert_eq!(p.parse("01-Nov-2026 01:30 AM EST"), Ok(at("2026-11-01T06:30:00Z")));
-        assert_eq!(p.parse("20-Nov-2026 02:44 PM UTC"), Ok(at("2026-11-20T14:44:00Z")));
-        assert_eq!(p.parse("20-Nov-2026 02:44 PM est"), Ok(at("2026-11-20T19:44:00Z")));
+        assert_eq!(
+            p.parse("01-Nov-2026 01:30 AM EDT"),
+            Ok(at("2026-11-01T05:30:00Z"))
+        );
+        assert_eq!(
+            p.parse("01-Nov-2026 01:30 AM EST"),
+            Ok(at("2026-11-01T06:30:00Z"))
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM UTC"),
+            Ok(at("2026-11-20T14:44:00Z"))
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM est"),
+            Ok(at("2026-11-20T19:44:00Z"))
+        );
         assert_eq!(
             p.parse("20-Nov-2026 02:44 PM PST"),
             Err(TimeError::UnknownAbbreviation)
@@ -405,7 +441,10 @@ mod tests {
             p.parse("20-Nov-2026 02:44 PM CEST"),
             Err(TimeError::UnknownAbbreviation)
         );
-        assert_eq!(p.parse("20-Nov-2026 02:44 PM"), Err(TimeError::FormatMismatch));
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM"),
+            Err(TimeError::FormatMismatch)
+        );
         // The row's zone decides which abbreviations are known.
         let pacific = p.zone(parse_zone("Pacific Time").unwrap());
         assert_eq!(
@@ -417,7 +456,10 @@ mod tests {
             Err(TimeError::UnknownAbbreviation)
         );
         let strict = TimeParser::new(Some("%d-%b-%Y %H:%M %Z".into()), TimeZone::UTC);
-        assert_eq!(strict.parse("20-Nov-26 14:44 UTC"), Err(TimeError::ShortYear));
+        assert_eq!(
+            strict.parse("20-Nov-26 14:44 UTC"),
+            Err(TimeError::ShortYear)
+        );
     }
 
     #[test]
