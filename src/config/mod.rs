@@ -29,7 +29,7 @@ pub use event::{ACTION_SOURCES, EventSection};
 pub use filter::{FilterPlan, FilterRule, FilterSection};
 pub use normalize::NormalizeSection;
 pub use plan::{ContentsPlan, Plan};
-pub use user_data::{Columns, PLAIN_KEYS};
+pub use user_data::{Columns, FULL_NAME, PLAIN_KEYS};
 
 use crate::normalize::{Field, Options};
 
@@ -78,6 +78,9 @@ pub struct Mapping {
     pub hashed: Vec<(Field, Vec<String>)>,
     /// Keys sent as given (`client_ip_address`, …) with their column.
     pub plain: Vec<(&'static str, String)>,
+    /// `[user_data] full_name`: whole names, split into `fn` and `ln` for
+    /// rows whose own `fn` / `ln` columns give none.
+    pub full_name: Option<String>,
     pub normalize: NormalizeSection,
     /// Phone region checked at start-up; `None` without `phone_region`.
     pub options: Options,
@@ -122,7 +125,11 @@ impl Mapping {
         contents::check(raw.event.group_by.as_ref(), raw.contents.as_ref())?;
         raw.custom_data.check()?;
         raw.filter.check()?;
-        let (hashed, plain) = user_data::check(&raw.user_data)?;
+        let user_data::UserKeys {
+            hashed,
+            plain,
+            full_name,
+        } = user_data::check(&raw.user_data)?;
         let country_default = raw.normalize.country_default()?;
         let options = raw.normalize.options()?;
         Ok(Mapping {
@@ -134,6 +141,7 @@ impl Mapping {
             custom_data: raw.custom_data,
             hashed,
             plain,
+            full_name,
             normalize: raw.normalize,
             options,
             country_default,

@@ -69,6 +69,9 @@ impl Mapping {
         for (key, col) in &self.plain {
             uses.push((format!("[user_data] {key}"), col.as_str()));
         }
+        if let Some(col) = &self.full_name {
+            uses.push(("[user_data] full_name".to_owned(), col.as_str()));
+        }
         for (table, rules) in [("skip", &self.filter.skip), ("only", &self.filter.only)] {
             for col in rules.keys() {
                 uses.push((format!("[filter] {table}"), col.as_str()));
@@ -121,18 +124,24 @@ impl Mapping {
                 .iter()
                 .map(|(k, c)| (k.clone(), find_column(header, c).expect("checked above")))
                 .collect(),
-            hashed: self
-                .hashed
-                .iter()
-                .map(|(f, cols)| {
-                    (
-                        *f,
-                        cols.iter()
-                            .map(|c| find_column(header, c).expect("checked above"))
-                            .collect(),
-                    )
-                })
-                .collect(),
+            hashed: with_name_fields(
+                self.hashed
+                    .iter()
+                    .map(|(f, cols)| {
+                        (
+                            *f,
+                            cols.iter()
+                                .map(|c| find_column(header, c).expect("checked above"))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+                self.full_name.is_some(),
+            ),
+            full_name: self
+                .full_name
+                .as_deref()
+                .and_then(|c| find_column(header, c)),
             plain: self
                 .plain
                 .iter()
@@ -154,6 +163,24 @@ impl Mapping {
             header: header.to_vec(),
         })
     }
+}
+
+/// With `full_name`, `fn` and `ln` are among the hashed fields (with no
+/// column of their own when unmapped), so the row loop visits them and
+/// takes them from the full name.
+fn with_name_fields(
+    mut hashed: Vec<(Field, Vec<usize>)>,
+    full_name: bool,
+) -> Vec<(Field, Vec<usize>)> {
+    if full_name {
+        for field in [Field::Fn, Field::Ln] {
+            if !hashed.iter().any(|(f, _)| *f == field) {
+                hashed.push((field, Vec::new()));
+            }
+        }
+        hashed.sort_by_key(|(f, _)| *f);
+    }
+    hashed
 }
 
 /// Exact match first, then one that differs only in case and surrounding
@@ -185,6 +212,8 @@ pub struct Plan {
     pub custom_columns: Vec<(String, usize)>,
     pub hashed: Vec<(Field, Vec<usize>)>,
     pub plain: Vec<(&'static str, usize)>,
+    /// `[user_data] full_name`: `fn` and `ln` for rows without their own.
+    pub full_name: Option<usize>,
     /// Line items: the order column and the item columns.
     pub group_by: Option<usize>,
     pub contents: Option<ContentsPlan>,

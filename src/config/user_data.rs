@@ -36,18 +36,36 @@ impl Columns {
     }
 }
 
-/// The keys of `[user_data]` split into hashed fields (in [`Field::ALL`]
-/// order) and plain keys.
-pub(super) type UserKeys = (Vec<(Field, Vec<String>)>, Vec<(&'static str, String)>);
+/// The keys of `[user_data]`: hashed fields (in [`Field::ALL`] order),
+/// plain keys, and the column of whole names that feeds `fn` and `ln`.
+pub(super) struct UserKeys {
+    pub hashed: Vec<(Field, Vec<String>)>,
+    pub plain: Vec<(&'static str, String)>,
+    pub full_name: Option<String>,
+}
+
+/// The key of the column that holds whole names (`Billing Name`), split
+/// into `fn` and `ln` per row (`normalize::split_full_name`).
+pub const FULL_NAME: &str = "full_name";
 
 pub(super) fn check(user_data: &BTreeMap<String, Columns>) -> Result<UserKeys, String> {
     let mut hashed: Vec<(Field, Vec<String>)> = Vec::new();
     let mut plain = Vec::new();
+    let mut full_name = None;
     for (key, columns) in user_data {
         if columns.names().is_empty() {
             return Err(format!("[user_data] {key} lists no column"));
         }
-        if let Some(field) = Field::from_key(key) {
+        if key == FULL_NAME {
+            match columns {
+                Columns::One(col) => full_name = Some(col.clone()),
+                Columns::Many(_) => {
+                    return Err(format!(
+                        "[user_data] {FULL_NAME} takes one column, not a list (map fn and ln for more)"
+                    ));
+                }
+            }
+        } else if let Some(field) = Field::from_key(key) {
             hashed.push((field, columns.names().to_vec()));
         } else if let Some(&plain_key) = PLAIN_KEYS.iter().find(|k| **k == key) {
             match columns {
@@ -60,21 +78,26 @@ pub(super) fn check(user_data: &BTreeMap<String, Columns>) -> Result<UserKeys, S
             let known = Field::ALL
                 .iter()
                 .map(|f| f.key())
-                .chain(PLAIN_KEYS.iter().copied());
+                .chain(PLAIN_KEYS.iter().copied())
+                .chain([FULL_NAME]);
             let hint = closest(key, known)
                 .map(|c| format!("; did you mean {c}?"))
                 .unwrap_or_default();
             return Err(format!(
-                "[user_data] {key} is not a customer-information key Meta knows{hint} (known: em ph fn ln ge db ct st zp country external_id, and unhashed {})",
+                "[user_data] {key} is not a customer-information key Meta knows{hint} (known: em ph fn ln ge db ct st zp country external_id, {FULL_NAME} (split into fn and ln), and unhashed {})",
                 PLAIN_KEYS.join(" ")
             ));
         }
     }
     hashed.sort_by_key(|(f, _)| *f);
-    if hashed.is_empty() && plain.is_empty() {
+    if hashed.is_empty() && plain.is_empty() && full_name.is_none() {
         return Err(
             "[user_data] maps no column: Meta needs at least one customer key (em = \"email\", ph = \"phone\", …) to match a sale".into(),
         );
     }
-    Ok((hashed, plain))
+    Ok(UserKeys {
+        hashed,
+        plain,
+        full_name,
+    })
 }

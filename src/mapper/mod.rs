@@ -8,6 +8,7 @@
 mod custom_data;
 mod event_time;
 mod filter;
+mod full_name;
 mod guard;
 mod joined_time;
 mod memo;
@@ -262,6 +263,7 @@ impl RowMapper {
                 .hashed
                 .iter()
                 .flat_map(|(_, cols)| cols.iter().map(|c| plan.column_name(*c)))
+                .chain(plan.full_name.map(|c| plan.column_name(c)))
                 .collect();
             return Err(Rejection::new(
                 Reason::NoMatchKeys,

@@ -219,6 +219,7 @@ impl RowMapper {
             .iter()
             .flat_map(|(_, cols)| cols.iter().copied())
             .chain(self.plan.plain.iter().map(|(_, c)| *c))
+            .chain(self.plan.full_name)
             .collect();
         let mut conflict = false;
         let mut merged = ByteRecord::new();

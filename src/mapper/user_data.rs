@@ -43,14 +43,7 @@ impl RowMapper {
                     continue;
                 }
                 let zip_is_us = field == Field::Zp && row_is_us;
-                let normalized = &mut s.normalized;
-                let mut compute = || self.hash_value(field, raw, zip_is_us, normalized);
-                let hashed = if memo::worth_it(field) {
-                    s.memo
-                        .get_or_compute(field as usize, self.memo_tag(zip_is_us), raw, compute)
-                } else {
-                    compute()
-                };
+                let hashed = self.hash_memoized(field, raw, zip_is_us, s);
                 if let Some(is_us) = hashed.country_is_us {
                     row_is_us = is_us;
                 }
@@ -59,6 +52,12 @@ impl RowMapper {
                 {
                     s.values.push(value);
                 }
+            }
+            if s.values.is_empty()
+                && let Some(part) = self.full_name_part(rec, field)?
+                && let Some(value) = self.hash_memoized(field, part, false, s).digest
+            {
+                s.values.push(value);
             }
             if s.values.is_empty() {
                 continue;
@@ -100,6 +99,25 @@ impl RowMapper {
         }
         out.push('}');
         Ok((keys, plain))
+    }
+
+    /// [`Self::hash_value`], through the memo for the fields whose values
+    /// repeat.
+    fn hash_memoized(
+        &self,
+        field: Field,
+        raw: &str,
+        zip_is_us: bool,
+        s: &mut Scratch,
+    ) -> memo::Hashed {
+        let normalized = &mut s.normalized;
+        let mut compute = || self.hash_value(field, raw, zip_is_us, normalized);
+        if memo::worth_it(field) {
+            s.memo
+                .get_or_compute(field as usize, self.memo_tag(zip_is_us), raw, compute)
+        } else {
+            compute()
+        }
     }
 
     /// One value of a hashed field: normalized, then its SHA-256 (or the

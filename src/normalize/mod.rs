@@ -9,6 +9,7 @@
 mod dob;
 mod email;
 mod external_id;
+mod full_name;
 mod gender;
 mod hash;
 mod location;
@@ -18,6 +19,7 @@ mod phone;
 mod tables;
 mod text;
 
+pub use full_name::{NameParts, split_full_name};
 pub use hash::{is_sha256_hex, push_hex, sha256, sha256_hex, sha256_hex_string};
 pub use location::us_zip5;
 pub use phone::{PhoneRegion, UnknownPhoneRegion};

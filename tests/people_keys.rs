@@ -1,0 +1,192 @@
+//! The customer keys of DESIGN.md 6 driven through `offconv validate` on
+//! small inline exports (issue 14): `full_name` split into `fn` and `ln`,
+//! the phone region of each row, Limited Data Use. What the report and the
+//! payload dump show.
+
+mod util;
+
+use util::*;
+
+/// Runs `validate` on `csv` with `mapping`, expecting exit `code`.
+fn validate(t: &TestDir, csv: &str, mapping: &str, code: i32) -> std::process::Output {
+    t.write("in.csv", csv);
+    t.write("m.toml", mapping);
+    let args = [
+        "validate",
+        "in.csv",
+        "--mapping",
+        "m.toml",
+        "--now",
+        NOW,
+        "--report",
+        "report.csv",
+        "--payloads",
+        "payloads.ndjson",
+    ];
+    run_expect(&mut t.cmd(&args), code)
+}
+
+fn sha(s: &str) -> String {
+    use sha2::Digest as _;
+    const_hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+/// The hashes of one `user_data` key of an event (absent: empty).
+fn hashes(event: &serde_json::Value, key: &str) -> Vec<String> {
+    event["user_data"][key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_str().expect("hash").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const FULL_NAME_ONLY: &str = r#"
+[event]
+time_column = "t"
+id_column = "id"
+[custom_data]
+value_column = "v"
+currency = "USD"
+[user_data]
+full_name = "Billing Name"
+zp = "zip"
+"#;
+
+#[test]
+fn full_names_are_split_into_fn_and_ln() {
+    let t = TestDir::new();
+    let csv = "id,t,v,Billing Name,zip\n\
+        o1,2026-11-20 10:00,1.00,Dr. José García Jr.,60601\n\
+        o2,2026-11-20 10:00,1.00,\"van der Berg, Anna\",60601\n\
+        o3,2026-11-20 10:00,1.00,Cher,60601\n\
+        o4,2026-11-20 10:00,1.00,Frau Müller,60601\n\
+        o5,2026-11-20 10:00,1.00,MR JOHN Q. SMITH III,60601\n";
+    validate(&t, csv, FULL_NAME_ONLY, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    let names: Vec<(Vec<String>, Vec<String>)> = events
+        .iter()
+        .map(|e| (hashes(e, "fn"), hashes(e, "ln")))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (vec![sha("josé")], vec![sha("garcía")]),
+            (vec![sha("anna")], vec![sha("vanderberg")]),
+            (vec![sha("cher")], vec![]),
+            (vec![], vec![sha("müller")]),
+            (vec![sha("john")], vec![sha("smith")]),
+        ]
+    );
+    let raw = t.read("payloads.ndjson");
+    for name in ["García", "Anna", "Müller", "SMITH"] {
+        assert!(!raw.contains(name), "raw {name} in the dump");
+    }
+}
+
+#[test]
+fn a_mapped_fn_or_ln_wins_and_an_empty_one_takes_the_full_name() {
+    let t = TestDir::new();
+    let mapping = FULL_NAME_ONLY.replace("zp = \"zip\"", "fn = \"First\"\nln = \"Last\"");
+    let csv = "id,t,v,Billing Name,First,Last\n\
+        o1,2026-11-20 10:00,1.00,Johnny Smith,John,Smythe\n\
+        o2,2026-11-20 10:00,1.00,Johnny Smith,,Smythe\n\
+        o3,2026-11-20 10:00,1.00,Johnny Smith,John,\n\
+        o4,2026-11-20 10:00,1.00,Johnny Smith,,\n";
+    validate(&t, csv, &mapping, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    let names: Vec<(Vec<String>, Vec<String>)> = events
+        .iter()
+        .map(|e| (hashes(e, "fn"), hashes(e, "ln")))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (vec![sha("john")], vec![sha("smythe")]),
+            (vec![sha("johnny")], vec![sha("smythe")]),
+            (vec![sha("john")], vec![sha("smith")]),
+            (vec![sha("johnny")], vec![sha("smith")]),
+        ]
+    );
+}
+
+#[test]
+fn a_full_name_alone_is_a_weak_key() {
+    let t = TestDir::new();
+    let mapping = FULL_NAME_ONLY
+        .replace("zp = \"zip\"", "ge = \"g\"")
+        .replace("Billing Name", "Name");
+    let csv = "id,t,v,Name,g\n\
+        o1,2026-11-20 10:00,1.00,Cher,f\n\
+        o2,2026-11-20 10:00,1.00,Mr Smith,m\n\
+        o3,2026-11-20 10:00,1.00,Ada Lovelace,f\n\
+        o4,2026-11-20 10:00,1.00,Dr.,f\n";
+    validate(&t, csv, &mapping, 1);
+    let report = read_report(&t.path("report.csv"));
+    let status: Vec<(&str, &str)> = report
+        .iter()
+        .map(|r| (r.status.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("rejected", "weak_match_keys"),
+            ("rejected", "weak_match_keys"),
+            ("valid", ""),
+            ("rejected", "weak_match_keys"),
+        ]
+    );
+    let t = TestDir::new();
+    let out = validate(
+        &t,
+        "id,t,v,Billing Name,zip\no1,2026-11-20 10:00,1.00,Dr.,\n",
+        FULL_NAME_ONLY,
+        1,
+    );
+    let report = read_report(&t.path("report.csv"));
+    assert_eq!(report[0].reason, "no_match_keys", "{out:?}");
+    assert!(report[0].detail.contains("Billing Name"), "{report:?}");
+}
+
+#[test]
+fn full_name_is_read_per_order_from_its_first_non_empty_row() {
+    let t = TestDir::new();
+    let mapping = r#"
+[event]
+time_column = "t"
+group_by = "order"
+[custom_data]
+currency = "USD"
+[user_data]
+em = "em"
+full_name = "Name"
+[contents]
+id_column = "sku"
+quantity_column = "q"
+item_price_column = "p"
+"#;
+    let csv = "order,t,em,Name,sku,q,p\n\
+        A,2026-11-20 10:00,a@example.com,,s1,1,5.00\n\
+        A,2026-11-20 10:00,,\"Lovelace, Ada\",s2,1,5.00\n";
+    validate(&t, csv, mapping, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    assert_eq!(hashes(&events[0], "fn"), [sha("ada")]);
+    assert_eq!(hashes(&events[0], "ln"), [sha("lovelace")]);
+}
+
+#[test]
+fn full_name_takes_one_column() {
+    let t = TestDir::new();
+    let mapping = FULL_NAME_ONLY.replace("\"Billing Name\"", "[\"a\", \"b\"]");
+    let out = validate(&t, "id,t,v,a,b,zip\n", &mapping, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("full_name takes one column"), "{stderr}");
+    let out = validate(&t, "id,t,v,Name,zip\n", FULL_NAME_ONLY, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("[user_data] full_name = \"Billing Name\""),
+        "{stderr}"
+    );
+}
