@@ -6,7 +6,10 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod clover;
 mod init_agrees;
+mod square_transactions;
+mod toast;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -144,7 +147,7 @@ pub fn utc(event: &serde_json::Value) -> String {
 
 /// The systems whose mapping the loader reads today; a system joins when
 /// the keys its mapping uses are built (issue 14), until all are here.
-const READABLE: &[&str] = &[];
+const READABLE: &[&str] = &["toast", "clover", "square_transactions"];
 
 /// The mapping's `[csv] delimiter`, for counting the export's records.
 fn delimiter(system: &str) -> u8 {
