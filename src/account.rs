@@ -401,6 +401,10 @@ pub enum AccountError {
     ApiBase { base: String, problem: String },
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
+    /// The token is malformed (a BOM, several lines, not visible ASCII);
+    /// the message names where it came from, never the token.
+    #[error("{0}")]
+    BadToken(String),
 }
 
 fn graph_detail(code: i64, message: &str, fbtrace_id: Option<&str>) -> String {
@@ -649,6 +653,12 @@ fn read_token(token_file: Option<&Path>) -> Result<SecretString, AccountError> {
     if token.is_empty() {
         return Err(AccountError::NoToken);
     }
+    let source = token_file.map_or_else(
+        || "META_ACCESS_TOKEN".to_owned(),
+        |p| p.display().to_string(),
+    );
+    crate::settings::check_token(&token, &source)
+        .map_err(|e| AccountError::BadToken(e.to_string()))?;
     Ok(SecretString::from(token))
 }
 

@@ -72,6 +72,13 @@ impl GraphSession {
             .build()
             .context("cannot start the async runtime")?;
         if !args.sandbox {
+            // The same checks as `upload`, before any call (issue 16).
+            if let Some(warning) = crate::settings::check_api_base(&args.api_base)?
+                && !global.quiet
+            {
+                crate::say!("{warning}");
+            }
+            crate::settings::check_api_version(&args.api_version)?;
             let access = GraphAccess::from_env(
                 args.api_base.as_str(),
                 args.api_version.as_str(),

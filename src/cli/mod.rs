@@ -6,7 +6,7 @@
 //! fails early with exit code 2 when they do not make sense.
 
 mod check;
-mod checks;
+pub(crate) mod checks;
 mod completions;
 mod datasets;
 mod hash;

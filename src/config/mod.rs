@@ -7,6 +7,7 @@
 //! [`Mapping::resolve`] (in `plan`) then binds column names to indices for
 //! one input's header, so the hot loop only ever indexes a record.
 
+mod columns;
 mod contents;
 mod csv;
 mod custom_data;

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::normalize::{self, Field};
+use crate::normalize;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,16 +29,17 @@ impl Default for NormalizeSection {
 }
 
 impl NormalizeSection {
-    /// `country_default` as the two-letter lowercase code it hashes as.
+    /// `country_default` as the two-letter lowercase code it hashes as: an
+    /// assigned ISO 3166-1 code or a country's exact name, never a guess
+    /// (`"Narnia"` is refused, where the row normalizer would read Namibia).
     pub(super) fn country_default(&self) -> Result<Option<String>, String> {
         let Some(c) = self.country_default.as_deref() else {
             return Ok(None);
         };
-        let mut out = String::new();
-        match normalize::normalize(Field::Country, c, &normalize::Options::default(), &mut out) {
-            normalize::Outcome::Normalized => Ok(Some(out)),
-            _ => Err(format!(
-                "[normalize] country_default = {c:?} is not a country (use a two-letter code such as \"US\")"
+        match normalize::iso_country(c) {
+            Some(code) => Ok(Some(code.to_owned())),
+            None => Err(format!(
+                "[normalize] country_default = {c:?} is not an ISO 3166-1 country code (use a two-letter code such as \"US\" or \"DE\")"
             )),
         }
     }

@@ -11,7 +11,7 @@ use crate::suggest::closest;
 impl Mapping {
     /// Every (key, column) the mapping reads, in a stable order, for
     /// checking them against a header.
-    fn column_uses(&self) -> Vec<(String, &str)> {
+    pub(super) fn column_uses(&self) -> Vec<(String, &str)> {
         let mut uses: Vec<(String, &str)> = Vec::new();
         let ev = &self.event;
         fn push<'a>(uses: &mut Vec<(String, &'a str)>, key: &str, col: &'a Option<String>) {
@@ -84,8 +84,16 @@ impl Mapping {
     /// errors.
     pub fn resolve(&self, header: &[String], input: &str) -> Result<Plan, ConfigError> {
         let mut missing = String::new();
+        let mut twice = String::new();
         for (key, col) in self.column_uses() {
-            if find_column(header, col).is_none() {
+            if let Some((a, b)) = super::columns::ambiguous(header, col) {
+                let _ = write!(
+                    twice,
+                    "\n  {key} = \"{col}\": {input} has two columns of that name (columns {} and {}): rename one in the export so the mapping can tell them apart",
+                    a + 1,
+                    b + 1
+                );
+            } else if find_column(header, col).is_none() {
                 let hint = closest(col, header.iter().map(String::as_str))
                     .filter(|c| crate::redact::quotable(header, c))
                     .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -95,6 +103,12 @@ impl Mapping {
                     "\n  {key} = \"{col}\": {input} has no such column{hint}"
                 );
             }
+        }
+        if !twice.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: self.path.clone(),
+                message: format!("columns the header of {input} names twice:{twice}"),
+            });
         }
         if !missing.is_empty() {
             return Err(ConfigError::Invalid {
@@ -185,7 +199,7 @@ fn with_name_fields(
 
 /// Exact match first, then one that differs only in case and surrounding
 /// spaces: exports from spreadsheets often carry `Email ` or `EMAIL`.
-fn find_column(header: &[String], name: &str) -> Option<usize> {
+pub(super) fn find_column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h == name).or_else(|| {
         header
             .iter()

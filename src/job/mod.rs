@@ -299,7 +299,7 @@ pub fn prepare(spec: &JobSpec) -> Result<PreparedJob, JobError> {
         all: Vec::new(),
     };
     let prepared = if spec.dry_run {
-        open::prepare_dry_run(spec)
+        open::prepare_dry_run(spec, &mut notes)
     } else {
         upload::prepare_upload(spec, &mut notes)
     };

@@ -25,6 +25,7 @@ use super::*;
 pub(super) fn open_job(
     spec: &JobSpec,
     hashes: Option<&Arc<crate::input_hash::ReadHashes>>,
+    notes: &mut Notes,
 ) -> anyhow::Result<(Job, PathBuf, RequestMeta)> {
     let mapping = Mapping::load(&spec.mapping)?;
     let inputs = source::open_all_hashed(&spec.inputs, mapping.delimiter, hashes)?;
@@ -32,6 +33,9 @@ pub(super) fn open_job(
     let mut mappers = Vec::with_capacity(inputs.len());
     for input in &inputs {
         let plan = mapping.resolve(&input.header, &input.name)?;
+        for warning in mapping.shared_column_warnings(&input.header, &input.name) {
+            notes.add(warning);
+        }
         mappers.push(RowMapper::new(&mapping, plan, now));
     }
     let first = spec.inputs.first().map_or("-", String::as_str);
@@ -96,8 +100,8 @@ pub(super) fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>>
     .transpose()
 }
 
-pub(super) fn prepare_dry_run(spec: &JobSpec) -> anyhow::Result<PreparedJob> {
-    let (job, report_path, meta) = open_job(spec, None)?;
+pub(super) fn prepare_dry_run(spec: &JobSpec, notes: &mut Notes) -> anyhow::Result<PreparedJob> {
+    let (job, report_path, meta) = open_job(spec, None, notes)?;
     // An upload's report is the journal `--resume` reads: a dry run at the
     // default path must not wipe it.
     let journal = ReportFiles::new(&report_path);

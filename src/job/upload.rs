@@ -86,7 +86,7 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
     )?;
 
     let hashes = crate::input_hash::ReadHashes::new();
-    let (mut job, report_path, mut meta) = open::open_job(spec, Some(&hashes))?;
+    let (mut job, report_path, mut meta) = open::open_job(spec, Some(&hashes), notes)?;
     meta.test_event_code = spec.test_event_code.clone();
     let files: Vec<String> = job.inputs.iter().map(|i| i.name.clone()).collect();
 

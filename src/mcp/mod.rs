@@ -15,7 +15,9 @@
 //! token is read when a tool needs it (so a rotated `--access-token-file`
 //! is picked up) and appears in no result and no log line.
 
+mod early_id;
 mod exports;
+mod lines;
 mod one_event;
 pub mod params;
 mod render;

@@ -23,7 +23,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let server = OffconvServer::new(settings);
     let exports = Arc::clone(&server.exports);
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve(super::lines::LineTransport::new(
+            tokio::io::stdin(),
+            tokio::io::stdout(),
+        ))
         .await
         .context("the MCP client did not complete the handshake")?;
     let cancel = running.cancellation_token();

@@ -33,6 +33,25 @@ pub(crate) fn country(input: &str, out: &mut String) {
     region_code(out, COUNTRY_EXACT, COUNTRY_NAMES);
 }
 
+/// A country named by an explicit rule, for settings such as
+/// `country_default` (issue 16): an assigned ISO 3166-1 alpha-2 code, an
+/// alpha-3 code or a name the tables hold exactly, as the lowercase alpha-2
+/// code. Unlike [`country`] it never falls back to a name found inside the
+/// value or to its first two letters (`Narnia` would become `na`, Namibia).
+pub fn iso_country(input: &str) -> Option<&'static str> {
+    let mut letters = String::new();
+    push_folded_letters(input, &mut letters);
+    if let Some(code) = lookup(COUNTRY_EXACT, &letters) {
+        return Some(code);
+    }
+    // Every assigned alpha-2 code is the value of its alpha-3 entry; the
+    // aliases (`uk`) are keys, never values, so they are not codes here.
+    COUNTRY_EXACT
+        .iter()
+        .map(|&(_, code)| code)
+        .find(|&code| code == letters)
+}
+
 /// Folded, lowercased, `a-z` only: the letters the state and country rules
 /// look names up in. (Trimming before the filter changes nothing: the
 /// filter drops whitespace anyway.)
@@ -176,6 +195,25 @@ mod tests {
         // The reference's names come before ours: `washington` (ours:
         // `washingtondc` is longer and wins when present).
         assert_eq!(run(state, "Washington State"), "wa");
+    }
+
+    #[test]
+    fn iso_country_takes_codes_and_exact_names_only() {
+        let codes: std::collections::BTreeSet<_> = COUNTRY_EXACT.iter().map(|&(_, c)| c).collect();
+        assert_eq!(codes.len(), 249, "ISO 3166-1 assigns 249 alpha-2 codes");
+        for (input, code) in [
+            ("US", "us"),
+            (" gb ", "gb"),
+            ("DEU", "de"),
+            ("Germany", "de"),
+            ("UK", "gb"),
+            ("aq", "aq"),
+        ] {
+            assert_eq!(iso_country(input), Some(code), "{input}");
+        }
+        for bad in ["Narnia", "ZZ", "XK", "", "U", "United Statesx"] {
+            assert_eq!(iso_country(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod text;
 
 pub use full_name::{NameParts, split_full_name};
 pub use hash::{is_sha256_hex, push_hex, sha256, sha256_hex, sha256_hex_string};
-pub use location::us_zip5;
+pub use location::{iso_country, us_zip5};
 pub use phone::{PhoneRegion, UnknownPhoneRegion};
 
 /// A customer-information key Meta knows, as it appears in `user_data`.

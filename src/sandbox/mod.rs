@@ -110,6 +110,12 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     pub exit_after_idle: Option<Duration>,
 
+    /// Close a connection after SECS without a byte either way: idle
+    /// between requests, silent since it connected, or stalled halfway
+    /// through a request (decimals allowed; more than 0).
+    #[arg(long, value_name = "SECS", value_parser = parse_idle_timeout, default_value = "75")]
+    pub idle_timeout: Duration,
+
     /// Fix the clock of the time-window check (RFC 3339), for fixtures.
     #[arg(long, value_name = "RFC3339", hide = true)]
     pub now: Option<jiff::Timestamp>,
@@ -122,6 +128,16 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("'{s}' is not a number of seconds"))
 }
 
+/// `--idle-timeout`: seconds as the other flags take them, but never 0
+/// (a connection must be able to carry a request).
+fn parse_idle_timeout(s: &str) -> Result<Duration, String> {
+    let d = crate::cli::checks::parse_secs(s)?;
+    if d < Duration::from_millis(10) {
+        return Err(format!("{s} s is too short: give at least 0.01"));
+    }
+    Ok(d)
+}
+
 /// How an in-process sandbox behaves.
 #[derive(Debug, Clone, Default)]
 pub struct SandboxConfig {
@@ -132,6 +148,8 @@ pub struct SandboxConfig {
     pub faults: FaultConfig,
     /// The clock of the time-window check; `None` is the system clock.
     pub now: Option<jiff::Timestamp>,
+    /// When an idle connection is closed; `None`: [`conn::DEFAULT_IDLE`].
+    pub idle_timeout: Option<Duration>,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -151,6 +169,7 @@ impl From<&SandboxArgs> for SandboxConfig {
                 regain_minutes: args.regain_minutes,
             },
             now: args.now,
+            idle_timeout: Some(args.idle_timeout),
         }
     }
 }
@@ -173,6 +192,7 @@ pub async fn start(
     let addr = listener
         .local_addr()
         .context("reading the sandbox's address")?;
+    let idle = config.idle_timeout.unwrap_or(conn::DEFAULT_IDLE);
     let recorder = match &config.record {
         Some(path) => {
             Some(Recorder::open(path).with_context(|| format!("opening {}", path.display()))?)
@@ -190,9 +210,10 @@ pub async fn start(
     let app = server::router(state.clone()).into_make_service_with_connect_info::<ConnHandle>();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        let serve = axum::serve(SandboxListener(listener), app).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
+        let serve =
+            axum::serve(SandboxListener { listener, idle }, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
         // Serving only ends by the signal above; the listener retries its own errors.
         let _ = serve.await;
     });

@@ -19,7 +19,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::SandboxConfig;
-use super::conn::ConnHandle;
+use super::conn::{ConnHandle, Handling};
 use super::events;
 use super::faults::{Fault, FaultPlan, RateLimitCode, RequestPlan};
 use super::graph::{self, GraphError};
@@ -143,6 +143,7 @@ pub(super) struct Admitted {
     pub(super) arrived_ms: u64,
     pub(super) plan: RequestPlan,
     _in_flight: InFlight,
+    _handling: Handling,
 }
 
 pub(super) type Answer = Result<Response, Response>;
@@ -161,6 +162,7 @@ impl AppState {
         query: Option<&str>,
         id: &str,
     ) -> Result<Admitted, Response> {
+        let handling = conn.handling();
         let in_flight = InFlight::enter(self);
         let n = self.counters.next_request();
         let arrived_ms = std::time::SystemTime::now()
@@ -204,6 +206,7 @@ impl AppState {
             arrived_ms,
             plan,
             _in_flight: in_flight,
+            _handling: handling,
         })
     }
 
