@@ -2,22 +2,22 @@
 //! writer. Each batch becomes the request body it would be (for
 //! `--payloads`) and its rows become `valid` in the report.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use crate::event::RequestMeta;
+use crate::io_context::NamedFile;
 use crate::pipeline::{Batch, Ending, ReportTx, Sink, SinkTotals};
 use crate::report::{Status, no_detail};
 
 pub struct DryRunSink {
     report: ReportTx,
-    payloads: Option<BufWriter<File>>,
+    payloads: Option<BufWriter<NamedFile>>,
     meta: RequestMeta,
     requests: u64,
 }
 
 impl DryRunSink {
-    pub fn new(report: ReportTx, payloads: Option<File>, meta: RequestMeta) -> DryRunSink {
+    pub fn new(report: ReportTx, payloads: Option<NamedFile>, meta: RequestMeta) -> DryRunSink {
         DryRunSink {
             report,
             payloads: payloads.map(|f| BufWriter::with_capacity(1 << 20, f)),

@@ -159,8 +159,9 @@ impl State {
             read,
         };
         let tmp = crate::resume::with_suffix(path, ".tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&record)? + "\n")?;
-        std::fs::rename(&tmp, path)
+        std::fs::write(&tmp, serde_json::to_string_pretty(&record)? + "\n")
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|e| crate::io_context::name(e, "write the job record", path))
     }
 }
 
@@ -252,7 +253,6 @@ impl HashingRead {
             return Err(io::Error::new(io::ErrorKind::InvalidData, why));
         }
         s.save()
-            .map_err(|e| io::Error::other(format!("cannot record what was read: {e}")))
     }
 }
 

@@ -11,7 +11,11 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::io_context::{NamedFile, name};
 use crate::outcome::Reason;
+
+/// The report on disk: its write errors name it.
+pub type ReportFile = std::io::BufWriter<NamedFile>;
 
 /// The report's header, in this order.
 pub const COLUMNS: [&str; 9] = [
@@ -82,8 +86,8 @@ pub struct ReportWriter<W: Write> {
     pending: BTreeMap<u64, ReportLine>,
     /// The line being written.
     line: Line,
-    /// A second handle on the report file, to fsync it.
-    sync_file: Option<std::fs::File>,
+    /// A second handle on the report file, to fsync it, and its path.
+    sync_file: Option<(std::fs::File, std::path::PathBuf)>,
     ahead: Option<Ahead>,
 }
 
@@ -94,18 +98,25 @@ pub struct ReportWriter<W: Write> {
 /// `--resume` reads it beside the report (`<report>.ahead`).
 struct Ahead {
     path: std::path::PathBuf,
-    out: std::io::BufWriter<std::fs::File>,
+    out: std::io::BufWriter<NamedFile>,
     file: std::fs::File,
     dirty: bool,
 }
 
+/// What [`name`] says offconv was doing to the sidecar.
+const WRITE_AHEAD: &str = "write the report's sidecar";
+
 impl Ahead {
     fn create(path: std::path::PathBuf) -> std::io::Result<Ahead> {
-        let file = crate::private_file::create(&path)?;
-        let handle = file.try_clone()?;
+        let named = |e| name(e, WRITE_AHEAD, &path);
+        let file = crate::private_file::create(&path).map_err(named)?;
+        let handle = file.try_clone().map_err(named)?;
         Ok(Ahead {
+            out: std::io::BufWriter::with_capacity(
+                1 << 16,
+                NamedFile::new(file, WRITE_AHEAD, &path),
+            ),
             path,
-            out: std::io::BufWriter::with_capacity(1 << 16, file),
             file: handle,
             dirty: false,
         })
@@ -114,9 +125,12 @@ impl Ahead {
     /// Everything in it is in the report now.
     fn clear(&mut self) -> std::io::Result<()> {
         self.out.flush()?;
-        self.file.set_len(0)?;
         use std::io::Seek as _;
-        self.out.get_ref().seek(std::io::SeekFrom::Start(0))?;
+        // The handle shares the file offset with `out`'s.
+        self.file
+            .set_len(0)
+            .and_then(|()| (&self.file).seek(std::io::SeekFrom::Start(0)))
+            .map_err(|e| name(e, "empty the report's sidecar", &self.path))?;
         self.dirty = false;
         Ok(())
     }
@@ -129,10 +143,12 @@ pub fn ahead_path(report: &Path) -> std::path::PathBuf {
     std::path::PathBuf::from(s)
 }
 
-impl ReportWriter<std::io::BufWriter<std::fs::File>> {
+impl ReportWriter<ReportFile> {
     /// Creates (truncates) the report at `path` and writes the header.
     pub fn create(path: &Path, files: Vec<String>) -> std::io::Result<Self> {
-        let file = crate::private_file::create(path)?;
+        let file =
+            crate::private_file::create(path).map_err(|e| name(e, "write the report", path))?;
+        let file = NamedFile::new(file, "write the report", path);
         let mut writer =
             ReportWriter::new(std::io::BufWriter::with_capacity(1 << 16, file), files)?;
         // The header on disk at once: a report killed before its first line
@@ -148,7 +164,12 @@ impl ReportWriter<std::io::BufWriter<std::fs::File>> {
         let mut writer = ReportWriter::create(path, files)?;
         // Only a journal is worth an fsync: a dry run's report can be made
         // again, and syncing 50 MB per million rows costs a visible pause.
-        writer.sync_file = Some(writer.out.get_ref().try_clone()?);
+        let handle = writer
+            .out
+            .get_ref()
+            .try_clone_file()
+            .map_err(|e| name(e, "write the report", path))?;
+        writer.sync_file = Some((handle, path.to_owned()));
         writer.ahead = Some(Ahead::create(ahead_path(path))?);
         Ok(writer)
     }
@@ -236,10 +257,13 @@ impl<W: Write> ReportWriter<W> {
     pub fn sync(&mut self) -> std::io::Result<()> {
         self.flush()?;
         if let Some(ahead) = &self.ahead {
-            ahead.file.sync_data()?;
+            ahead
+                .file
+                .sync_data()
+                .map_err(|e| name(e, "sync the report's sidecar", &ahead.path))?;
         }
         match &self.sync_file {
-            Some(f) => f.sync_data(),
+            Some((f, path)) => f.sync_data().map_err(|e| name(e, "sync the report", path)),
             None => Ok(()),
         }
     }
@@ -255,7 +279,8 @@ impl<W: Write> ReportWriter<W> {
         if let Some(ahead) = self.ahead.take() {
             // The report is complete: nothing is ahead of it any more.
             drop(ahead.out);
-            std::fs::remove_file(&ahead.path)?;
+            std::fs::remove_file(&ahead.path)
+                .map_err(|e| name(e, "remove the report's sidecar", &ahead.path))?;
         }
         Ok(self.out)
     }

@@ -18,6 +18,22 @@ pub enum InputError {
     #[error("{name}: the header line is not valid CSV: {message}")]
     BadHeader { name: String, message: String },
     #[error(
+        "{name}: the first line holds only NUL bytes ({count} of them), no column names: the file is zeros, not an export (cut off by a crash, or not the file meant); export it again"
+    )]
+    NulHeader { name: String, count: usize },
+    #[error(
+        "{name}: its first line `sep={sep}` (Excel's delimiter line) names another delimiter than [csv] delimiter = {given:?} in the mapping; remove one of them"
+    )]
+    SepConflict {
+        name: String,
+        sep: char,
+        given: char,
+    },
+    #[error(
+        "{first} and {second} are the same file: its rows would be read and sent twice; name it once"
+    )]
+    SameFile { first: String, second: String },
+    #[error(
         "stdin (-) is given more than once: stdin can be read once; give the other inputs as files"
     )]
     StdinTwice,
@@ -36,9 +52,6 @@ pub enum InputError {
 /// The candidates for delimiter detection, most common first (wins ties).
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-/// How much is read ahead to find the header line.
-const SNIFF_LIMIT: usize = 1 << 20;
-
 pub type RecordReader = csv::Reader<Box<dyn Read + Send>>;
 
 /// An opened input, positioned after its header.
@@ -49,6 +62,12 @@ pub struct Input {
     pub path: Option<PathBuf>,
     pub delimiter: u8,
     pub header: Vec<String>,
+    /// The first records after the header, read ahead (they are still
+    /// in `reader`): what the start-up checks judge columns by.
+    pub sample: Vec<csv::ByteRecord>,
+    /// Lines before the header that are not CSV (Excel's `sep=` line):
+    /// line numbers in messages count them.
+    pub lines_before_header: u64,
     pub reader: RecordReader,
 }
 
@@ -77,6 +96,9 @@ pub fn open_all_hashed(
 ) -> Result<Vec<Input>, InputError> {
     if specs.iter().filter(|s| *s == "-").count() > 1 {
         return Err(InputError::StdinTwice);
+    }
+    if let Some((first, second)) = crate::same_file::first_repeat(specs) {
+        return Err(InputError::SameFile { first, second });
     }
     specs
         .iter()
@@ -165,33 +187,46 @@ pub fn from_reader(
     mut stream: Box<dyn Read + Send>,
     delimiter: Option<u8>,
 ) -> Result<Input, InputError> {
-    let head = read_head(&mut stream).map_err(|source| InputError::Read {
+    let head = crate::input_head::read(&mut stream).map_err(|source| InputError::Read {
         name: name.clone(),
         source,
     })?;
-    let start = if head.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let first_line = first_line(&head[start..]);
+    let (start, sep) = crate::input_head::preamble(&head.bytes);
+    let from_header = &head.bytes[start..];
+    let first_line = crate::input_head::first_line(from_header);
+    if crate::input_head::nul_only(first_line) {
+        let count = first_line.iter().filter(|b| **b == 0).count();
+        return Err(InputError::NulHeader { name, count });
+    }
     if first_line.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty { name });
     }
-    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    let delimiter = match (delimiter, sep) {
+        (Some(given), Some(sep)) if given != sep => {
+            return Err(InputError::SepConflict {
+                name,
+                sep: char::from(sep),
+                given: char::from(given),
+            });
+        }
+        (Some(given), _) => given,
+        (None, Some(sep)) => sep,
+        (None, None) => detect_delimiter(first_line),
+    };
+    let sample = crate::input_head::sample(from_header, delimiter, head.eof);
     // Fields and records bounded, so no input can exhaust memory.
-    let rest: Box<dyn Read + Send> = Box::new(crate::limits::Limited::new(
-        Cursor::new(head).chain(stream),
+    let mut rest: Box<dyn Read + Send> = Box::new(crate::limits::Limited::new(
+        Cursor::new(head.bytes).chain(stream),
         delimiter,
     ));
-    let mut rest = rest;
-    if start == 3 {
-        let mut bom = [0u8; 3];
-        rest.read_exact(&mut bom)
-            .map_err(|source| InputError::Read {
+    if start > 0 {
+        // The BOM and Excel's `sep=` line are not CSV.
+        io::copy(&mut (&mut rest).take(start as u64), &mut io::sink()).map_err(|source| {
+            InputError::Read {
                 name: name.clone(),
                 source,
-            })?;
+            }
+        })?;
     }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -213,42 +248,10 @@ pub fn from_reader(
         path,
         delimiter,
         header,
+        sample,
+        lines_before_header: u64::from(sep.is_some()),
         reader,
     })
-}
-
-/// Reads until the first line break outside quotes (or EOF, or the sniff
-/// limit), so the header can be inspected without consuming the stream.
-fn read_head(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(8192);
-    let mut buf = [0u8; 8192];
-    loop {
-        let n = match stream.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(head);
-        }
-        head.extend_from_slice(&buf[..n]);
-        if first_line(&head).len() < head.len() || head.len() >= SNIFF_LIMIT {
-            return Ok(head);
-        }
-    }
-}
-
-/// The bytes before the first line break that is not inside quotes.
-fn first_line(bytes: &[u8]) -> &[u8] {
-    let mut quoted = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => return &bytes[..i],
-            _ => {}
-        }
-    }
-    bytes
 }
 
 /// The candidate that occurs most often outside quotes in the header.

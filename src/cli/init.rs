@@ -63,7 +63,7 @@ pub fn run(args: InitArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         stdout.flush()?;
     } else {
         write_new(&args.output, &text, args.force)
-            .with_context(|| format!("cannot write {}", args.output.display()))?;
+            .with_context(|| format!("cannot write the mapping {}", args.output.display()))?;
     }
 
     if !global.quiet {

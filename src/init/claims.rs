@@ -259,6 +259,17 @@ fn check_claim(
     } else {
         "matched by name"
     };
+    // An id is sent and reported as written: never a customer's details.
+    if m.role == Role::OrderId
+        && let Some(v) = crate::pii_columns::column_holds(col.values.iter().copied(), false)
+    {
+        return Err(format!(
+            "named like an order id, but {} of its {} values are {}: an id is sent and reported as written",
+            v.count,
+            v.of,
+            v.holds.words()
+        ));
+    }
     let empty_note = if rows > 0 && p.non_empty == 0 {
         "; empty in the sample"
     } else {

@@ -38,6 +38,13 @@ use settings::Region;
 pub use filter::FilterRule;
 pub use support::Support;
 
+/// Whether a column's name says it holds phone numbers (`Phone`,
+/// `Telefon`, `Billing Phone`): the upload's start-up checks count plain
+/// digits in such a column as phones ([`crate::pii_columns`]).
+pub fn named_like_phone(name: &str) -> bool {
+    names::match_name(name).is_some_and(|m| m.role == Role::Phone)
+}
+
 pub use render::render_mapping;
 pub use sample::{SAMPLE_ROWS, Sample};
 pub use summary::render_summary;

@@ -13,8 +13,6 @@
 //! nothing exits the process: stopping is the caller's business, through
 //! [`JobSpec::stop`].
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +31,7 @@ use crate::upload::{StopReason, UploadSettings};
 mod clobber;
 mod defaults;
 mod open;
+mod pii_guard;
 mod previous;
 mod run;
 mod upload;
@@ -228,8 +227,8 @@ pub struct PreparedJob {
     job: Job,
     report_path: PathBuf,
     meta: RequestMeta,
-    report: ReportWriter<BufWriter<File>>,
-    payloads: Option<File>,
+    report: ReportWriter<crate::report::ReportFile>,
+    payloads: Option<crate::io_context::NamedFile>,
     notes: Notes,
     progress: Option<ProgressFn>,
     display: Display,

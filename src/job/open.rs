@@ -1,7 +1,6 @@
 //! What every job opens before its first row: the mapping, the inputs, the
 //! report and the payload dump; and the whole preparation of a dry run.
 
-use std::fs::File;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +10,7 @@ use anyhow::Context as _;
 
 use crate::config::Mapping;
 use crate::event::RequestMeta;
+use crate::io_context::NamedFile;
 use crate::mapper::RowMapper;
 use crate::pipeline::Job;
 use crate::progress::{Counters, Display};
@@ -31,8 +31,14 @@ pub(super) fn open_job(
     let inputs = source::open_all_hashed(&spec.inputs, mapping.delimiter, hashes)?;
     let now = spec.now.unwrap_or_else(jiff::Timestamp::now).as_second();
     let mut mappers = Vec::with_capacity(inputs.len());
+    let mut warned = std::collections::HashSet::new();
     for input in &inputs {
         let plan = mapping.resolve(&input.header, &input.name)?;
+        for (about, text) in super::pii_guard::check(&mapping, &plan, input)? {
+            if warned.insert(about) {
+                notes.add(text);
+            }
+        }
         for warning in mapping.shared_column_warnings(&input.header, &input.name) {
             notes.add(warning);
         }
@@ -92,9 +98,10 @@ pub(super) fn display(spec: &JobSpec) -> Display {
     }
 }
 
-pub(super) fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<File>> {
+pub(super) fn open_payloads(path: Option<&Path>) -> anyhow::Result<Option<NamedFile>> {
     path.map(|p| {
         crate::private_file::create(p)
+            .map(|f| NamedFile::new(f, "write the payload dump", p))
             .with_context(|| format!("cannot write the payload dump {}", p.display()))
     })
     .transpose()
@@ -113,8 +120,8 @@ pub(super) fn prepare_dry_run(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resu
     }
     let ledger = crate::ledger::gate::hook_for_dry_run(spec, &meta)?;
     let files = job.inputs.iter().map(|i| i.name.clone()).collect();
-    let report = ReportWriter::create(&report_path, files)
-        .with_context(|| format!("cannot write the report {}", report_path.display()))?;
+    // Its errors name the file ([`crate::io_context`]).
+    let report = ReportWriter::create(&report_path, files)?;
     let payloads = open_payloads(spec.payloads.as_deref())?;
     Ok(PreparedJob {
         job,

@@ -55,11 +55,14 @@ pub(super) fn previous_report(
             let merged = resume::with_suffix(&files.report, ".merge");
             resume::merge(&files.report, &files.tmp, &merged, names)
                 .with_context(|| format!("cannot merge {} into {report}", files.tmp.display()))?;
-            crate::private_file::keep_mode(&files.report, &merged)?;
-            std::fs::rename(&merged, &files.report)?;
-            std::fs::remove_file(&files.tmp)?;
+            crate::private_file::keep_mode(&files.report, &merged)
+                .and_then(|()| std::fs::rename(&merged, &files.report))
+                .with_context(|| format!("cannot move {} over {report}", merged.display()))?;
+            std::fs::remove_file(&files.tmp)
+                .with_context(|| format!("cannot remove {}", files.tmp.display()))?;
         } else {
-            std::fs::rename(&files.tmp, &files.report)?;
+            std::fs::rename(&files.tmp, &files.report)
+                .with_context(|| format!("cannot move {} to {report}", files.tmp.display()))?;
         }
     }
     let mut previous = Previous::open(&files.report, names)

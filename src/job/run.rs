@@ -1,8 +1,6 @@
 //! Running a prepared job: the pipeline with a dry-run or an upload sink,
 //! progress, and what the job tells the user at the end.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -11,10 +9,11 @@ use anyhow::Context as _;
 
 use crate::dryrun::DryRunSink;
 use crate::event::RequestMeta;
+use crate::io_context::NamedFile;
 use crate::ledger::gate::LedgerHook;
 use crate::pipeline::{self, Job, Sink};
 use crate::progress::{Counters, ProgressDisplay};
-use crate::report::{ReportWriter, ahead_path};
+use crate::report::{ReportFile, ReportWriter, ahead_path};
 use crate::sandbox::SandboxSummary;
 use crate::stop::StopCause;
 use crate::summary::Summary;
@@ -73,8 +72,8 @@ type RunResult = Result<(Summary, Option<SandboxSummary>), JobError>;
 
 fn run_dry(
     job: Job,
-    report: ReportWriter<BufWriter<File>>,
-    payloads: Option<File>,
+    report: ReportWriter<ReportFile>,
+    payloads: Option<NamedFile>,
     meta: RequestMeta,
     ledger: Option<LedgerHook>,
 ) -> RunResult {
@@ -97,8 +96,8 @@ fn run_dry(
 fn run_upload(
     upload: Upload,
     job: Job,
-    report: ReportWriter<BufWriter<File>>,
-    payloads: Option<File>,
+    report: ReportWriter<ReportFile>,
+    payloads: Option<NamedFile>,
     meta: &RequestMeta,
     notes: &mut Notes,
     ledger: Option<LedgerHook>,

@@ -119,14 +119,20 @@ pub(super) fn prepare_upload(spec: &JobSpec, notes: &mut Notes) -> anyhow::Resul
     }
     hashes
         .expect(recorded, report_files.job.clone(), identity)
-        .map_err(|why| anyhow::anyhow!("cannot resume from {}: {why}", report_path.display()))?;
+        .map_err(|why| {
+            if resuming {
+                anyhow::anyhow!("cannot resume from {}: {why}", report_path.display())
+            } else {
+                anyhow::anyhow!(why)
+            }
+        })?;
     let write_to = if resuming {
         &report_files.tmp
     } else {
         &report_files.report
     };
-    let report = ReportWriter::create_journal(write_to, files)
-        .with_context(|| format!("cannot write the report {}", write_to.display()))?;
+    // Its errors name the file, the report or its sidecar.
+    let report = ReportWriter::create_journal(write_to, files)?;
     let payloads = open::open_payloads(spec.payloads.as_deref())?;
 
     let settings = UploadSettings {

@@ -128,7 +128,7 @@ impl RowMapper {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
                 write_plain_key(json, &mut first, "order_id");
-                push_json_str(json, id);
+                push_json_str(json, &super::private_id::id_value(id));
             }
         }
         for (key, col) in &plan.custom_columns {

@@ -13,6 +13,7 @@ mod guard;
 mod joined_time;
 mod memo;
 mod order;
+mod private_id;
 mod row_zone;
 mod user_data;
 
@@ -190,7 +191,7 @@ impl RowMapper {
         if let Some(col) = self.plan.id_column {
             let id = self.text(rec, col)?.trim();
             if !id.is_empty() {
-                return Ok(id.to_owned());
+                return Ok(private_id::id_value(id).into_owned());
             }
         }
         let mut bytes = Vec::with_capacity(rec.record.as_slice().len() + rec.len());

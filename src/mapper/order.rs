@@ -115,7 +115,7 @@ impl RowMapper {
         if let Some(col) = self.plan.id_column {
             let id = self.text(&rows[0], col).map_err(|r| (0, r))?.trim();
             if !id.is_empty() {
-                return Ok(id.to_owned());
+                return Ok(super::private_id::id_value(id).into_owned());
             }
         }
         let col = self.plan.group_by.expect("orders are grouped");

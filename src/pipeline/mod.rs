@@ -16,6 +16,7 @@ use csv::ByteRecord;
 
 mod quotes;
 mod reader;
+mod report_failure;
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
 use crate::outcome::{Reason, Rejection, RowOutcome, Verdict};
@@ -176,6 +177,16 @@ pub fn run<W: std::io::Write + Send + 'static>(
     sink_factory: impl FnOnce(ReportTx) -> anyhow::Result<Box<dyn Sink>>,
     report: ReportWriter<W>,
 ) -> anyhow::Result<(Summary, W)> {
+    let failure = report_failure::ReportFailure::default();
+    run_stages(job, sink_factory, report, &failure).map_err(|e| failure.instead_of(e))
+}
+
+fn run_stages<W: std::io::Write + Send + 'static>(
+    job: Job,
+    sink_factory: impl FnOnce(ReportTx) -> anyhow::Result<Box<dyn Sink>>,
+    report: ReportWriter<W>,
+    failure: &report_failure::ReportFailure,
+) -> anyhow::Result<(Summary, W)> {
     let started = Instant::now();
     // Named workers, so a profile tells the CPU stage from the rest. Only
     // the first call builds the pool; later runs reuse it.
@@ -197,7 +208,8 @@ pub fn run<W: std::io::Write + Send + 'static>(
     let (report_tx, report_rx) = bounded::<Vec<ReportLine>>(64);
     let report_thread = thread::Builder::new().name("report".into()).spawn({
         let counters = Arc::clone(&counters);
-        move || write_report(report, report_rx, &counters)
+        let (failure, stop) = (failure.clone(), stop.clone());
+        move || failure.keep(write_report(report, report_rx, &counters), &stop)
     })?;
 
     let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);

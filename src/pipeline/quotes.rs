@@ -87,7 +87,9 @@ pub(super) fn place(
         return 0;
     };
     let column = input.header.get(found.field).map_or("?", String::as_str);
-    let line = records[at].position().map(|p| p.line());
+    let line = records[at]
+        .position()
+        .map(|p| p.line() + input.lines_before_header);
     marks.push((at, opener(&found, column, line).into()));
     let detail: std::sync::Arc<str> = swallowed_by(row).into();
     for k in 1..=found.rows {

@@ -12,7 +12,6 @@ pub mod outage;
 pub mod retry;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -22,6 +21,7 @@ use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 
 use crate::event::RequestMeta;
+use crate::io_context::NamedFile;
 use crate::outcome::Reason;
 use crate::pipeline::{Batch, BatchEvent, Ending, ReportTx, Sink, SinkTotals};
 use crate::progress::Counters;
@@ -65,7 +65,7 @@ struct Shared {
     rate: RateCap,
     pause: Pause,
     report: ReportTx,
-    payloads: Option<Mutex<BufWriter<File>>>,
+    payloads: Option<Mutex<BufWriter<NamedFile>>>,
     stop: RunStop,
     outage: Arc<Outage>,
     max_pause: Duration,
@@ -95,7 +95,7 @@ impl UploadSink {
         client: GraphClient,
         settings: UploadSettings,
         report: ReportTx,
-        payloads: Option<File>,
+        payloads: Option<NamedFile>,
         batch_size: usize,
     ) -> UploadSink {
         let concurrency = settings.concurrency.max(1);
