@@ -132,7 +132,9 @@ mod props {
                 join(&date, &time, &mut joined);
                 let _ = parser.parse(&joined);
             }
-            let _ = parse_zone(&date);
+            for cell in [date.clone(), format!("UTC{time}"), format!("+{time}"), format!("({date}) {time}")] {
+                let _ = parse_zone(&cell);
+            }
         }
     }
 }

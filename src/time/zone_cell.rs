@@ -81,6 +81,9 @@ fn split_hours_minutes(digits: &str, prefixed: bool) -> Option<(i32, i32)> {
             .then(|| t.parse().ok())
             .flatten()
     };
+    if !digits.bytes().all(|c| c.is_ascii_digit() || c == b':') {
+        return None;
+    }
     if let Some((h, m)) = digits.split_once(':') {
         return (h.len() <= 2 && m.len() == 2).then(|| Some((num(h)?, num(m)?)))?;
     }
@@ -123,6 +126,10 @@ mod tests {
         assert_eq!(parse_zone("+05:7"), None);
         assert_eq!(parse_zone("UTC+"), None);
         assert_eq!(parse_zone("0500"), None);
+        // Not digits: no panic on a character of several bytes.
+        assert_eq!(parse_zone("UTC+é"), None);
+        assert_eq!(parse_zone("+€"), None);
+        assert_eq!(parse_zone("GMT-1€"), None);
     }
 
     #[test]
