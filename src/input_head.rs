@@ -18,6 +18,18 @@ pub struct Head {
     pub bytes: Vec<u8>,
     /// The input ended within `bytes`: the last sampled row is complete.
     pub eof: bool,
+    /// Reading on after the header line failed: what the rows after
+    /// `bytes` get instead of the stream.
+    pub failed: Option<io::Error>,
+}
+
+/// A stream that failed: every read fails the same way.
+pub struct Failed(pub io::Error);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(io::Error::new(self.0.kind(), self.0.to_string()))
+    }
 }
 
 /// Reads the header line and the sample after it (or to the end, or to
@@ -29,16 +41,38 @@ pub fn read(stream: &mut dyn Read) -> io::Result<Head> {
         let n = match stream.read(&mut buf) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if has_header(&bytes) => {
+                return Ok(Head {
+                    bytes,
+                    eof: false,
+                    failed: Some(e),
+                });
+            }
             Err(e) => return Err(e),
         };
         if n == 0 {
-            return Ok(Head { bytes, eof: true });
+            return Ok(Head {
+                bytes,
+                eof: true,
+                failed: None,
+            });
         }
         bytes.extend_from_slice(&buf[..n]);
         if enough(&bytes) {
-            return Ok(Head { bytes, eof: false });
+            return Ok(Head {
+                bytes,
+                eof: false,
+                failed: None,
+            });
         }
     }
+}
+
+/// Whether `bytes` hold the whole header line.
+fn has_header(bytes: &[u8]) -> bool {
+    let (start, _) = preamble(bytes);
+    let rest = &bytes[start.min(bytes.len())..];
+    first_line(rest).len() < rest.len()
 }
 
 /// Whether `bytes` hold the header line and a full sample after it.

@@ -8,9 +8,11 @@
 
 pub mod account;
 pub mod cli;
+pub mod compressed;
 pub mod config;
 pub mod dryrun;
 pub mod event;
+pub mod growth;
 pub mod init;
 pub mod input_hash;
 pub mod input_head;

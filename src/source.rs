@@ -128,7 +128,8 @@ fn open_hashed(
             name: name.clone(),
             source,
         })?;
-        (Box::new(file), Some(PathBuf::from(spec)))
+        let watched = crate::growth::GrowthWatch::new(file, spec);
+        (Box::new(watched), Some(PathBuf::from(spec)))
     };
     let raw = match hashes {
         Some(h) => h.wrap(spec, raw),
@@ -136,16 +137,17 @@ fn open_hashed(
     };
     let lower = spec.to_ascii_lowercase();
     let decoded: Box<dyn Read + Send> = if lower.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(
+        Box::new(crate::compressed::GzMembers::new(
+            spec,
             io::BufReader::with_capacity(1 << 16, raw),
         ))
     } else if lower.ends_with(".zst") || lower.ends_with(".zstd") {
-        Box::new(
+        Box::new(crate::compressed::ZstdWords(
             zstd::stream::read::Decoder::new(raw).map_err(|source| InputError::Open {
                 name: name.clone(),
                 source,
             })?,
-        )
+        ))
     } else {
         raw
     };
@@ -158,9 +160,10 @@ fn open_hashed(
     };
     match from_reader(name.clone(), path, decoded, delimiter) {
         // A decoder that fails on the first bytes: the file is not what its
-        // name says.
+        // name says (unless it starts as one: then it is cut or damaged).
         Err(InputError::Read { source, .. })
             if compression.is_some()
+                && !crate::compressed::starts_compressed(spec)
                 && matches!(
                     source.kind(),
                     io::ErrorKind::InvalidInput
@@ -215,6 +218,12 @@ pub fn from_reader(
     };
     let sample = crate::input_head::sample(from_header, delimiter, head.eof);
     // Fields and records bounded, so no input can exhaust memory.
+    // A read that failed after the header (a stream cut off within the
+    // sample) fails again where the rows reach it.
+    let stream: Box<dyn Read + Send> = match head.failed {
+        Some(e) => Box::new(crate::input_head::Failed(e)),
+        None => stream,
+    };
     let mut rest: Box<dyn Read + Send> = Box::new(crate::limits::Limited::new(
         Cursor::new(head.bytes).chain(stream),
         delimiter,

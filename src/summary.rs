@@ -40,6 +40,9 @@ pub struct Summary {
     pub match_keys: BTreeMap<&'static str, f64>,
     pub report: String,
     pub upload_tag: Option<String>,
+    /// Rows equal to one of the 65,536 rows before them in every column,
+    /// without `id_column`: they share its event id, and Meta counts one.
+    pub identical_rows: u64,
     /// Events Meta counted (`events_received`), upload only.
     pub events_received: u64,
     #[serde(skip)]
@@ -131,6 +134,13 @@ impl Summary {
                 s,
                 "  of which sent by an earlier run: {}",
                 self.already_sent
+            );
+        }
+        if self.identical_rows > 0 {
+            let _ = writeln!(
+                s,
+                "  warning: {} rows repeat an earlier row in every column: each shares that row's event id, and Meta counts such rows as one sale; if they are separate sales, map [event] id_column to a column that tells them apart (a receipt or line number)",
+                self.identical_rows
             );
         }
         for (reason, n) in &self.rejected_by_reason {

@@ -3,7 +3,8 @@
 //! offconv rules' where they differ); `phone_region.csv` holds Google
 //! libphonenumber's E.164 for national numbers with a default region, and
 //! `phone_intl.csv` and `phone_national.csv` for every region's numbers
-//! written with and without their country code.
+//! written with and without their country code, `phone_fullwidth.csv` for
+//! numbers in full-width digits.
 //!
 //! A wrong hash fails silently in production (Meta matches nobody), so each
 //! test checks both the normalized value and its SHA-256, and reports every
@@ -134,6 +135,55 @@ fn normalize_vectors() {
 #[test]
 fn phone_region_vectors() {
     check("phone_region.csv");
+}
+
+/// Every number of `phone_region.csv` in full-width digits, `＋`, dashes
+/// and spaces, under its region, and Japanese mixed spellings
+/// (`０９０-１２３４-５６７８` → `819012345678`); `phone_fullwidth.py` made
+/// them with the Python port and checked each against its ASCII spelling.
+#[test]
+fn phone_fullwidth_vectors() {
+    check("phone_fullwidth.csv");
+}
+
+/// The full-width vectors are what the `phonenumber` crate makes of the
+/// ASCII spelling (the vectors of `phone_region.csv` are numbers the crate
+/// reads as the Python port does), and cover every region of that file.
+#[test]
+fn phone_fullwidth_vectors_match_the_crate_on_ascii() {
+    let ascii = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).expect("ASCII"),
+                '\u{3000}' => ' ',
+                '\u{30FC}' => '-',
+                _ => c,
+            })
+            .collect()
+    };
+    let wide = read("phone_fullwidth.csv");
+    let mut regions: Vec<String> = read("phone_region.csv")
+        .into_iter()
+        .filter_map(|v| v.region)
+        .collect();
+    regions.dedup();
+    for region in &regions {
+        assert!(
+            wide.iter().any(|v| v.region.as_ref() == Some(region)),
+            "no full-width vector for {region}"
+        );
+    }
+    for v in &wide {
+        let region = v.region.as_deref().expect("region");
+        let text = ascii(&v.input);
+        let text = text
+            .strip_prefix("00")
+            .map_or(text.clone(), |rest| format!("+{rest}"));
+        let number = phonenumber::parse(Some(region.parse().expect("region")), &text)
+            .unwrap_or_else(|e| panic!("row {}: {text:?}: {e:?}", v.row));
+        let e164 = format!("{}{}", number.code().value(), number.national());
+        assert_eq!(e164, v.normalized, "row {} {region} {:?}", v.row, v.input);
+    }
 }
 
 /// International numbers (`+CC`, `00CC`) under a default region, drawn from

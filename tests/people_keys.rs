@@ -190,3 +190,110 @@ fn full_name_takes_one_column() {
         "{stderr}"
     );
 }
+
+const SHOP_IN_ZA: &str = r#"
+[event]
+time_column = "t"
+id_column = "id"
+[custom_data]
+value_column = "v"
+currency = "ZAR"
+[user_data]
+ph = "phone"
+zp = "zip"
+country = "country"
+[normalize]
+phone_region = "ZA"
+"#;
+
+#[test]
+fn a_rows_own_country_is_its_phone_region() {
+    let t = TestDir::new();
+    let csv = "id,t,v,phone,zip,country\n\
+        za,2026-11-20 10:00,1.00,082 555 0101,8001,ZA\n\
+        us,2026-11-20 10:00,1.00,(312) 555-0142,60601,United States\n\
+        gb,2026-11-20 10:00,1.00,020 7946 0958,SW1A 1AA,GB\n\
+        none,2026-11-20 10:00,1.00,082 555 0101,8001,\n\
+        odd,2026-11-20 10:00,1.00,082 555 0101,8001,Atlantis\n\
+        plus,2026-11-20 10:00,1.00,+27 82 555 0101,8001,US\n";
+    validate(&t, csv, SHOP_IN_ZA, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    let phones: Vec<(&str, Vec<String>)> = events
+        .iter()
+        .map(|e| (e["event_id"].as_str().unwrap(), hashes(e, "ph")))
+        .collect();
+    assert_eq!(
+        phones,
+        [
+            ("za", vec![sha("27825550101")]),
+            // A US customer in a South African shop's export: +1, not +27.
+            ("us", vec![sha("13125550142")]),
+            ("gb", vec![sha("442079460958")]),
+            // No country: the mapping's phone_region.
+            ("none", vec![sha("27825550101")]),
+            // "Atlantis" hashes as "at" (its first two letters), which
+            // names no country: the mapping's phone_region, not Austria.
+            ("odd", vec![sha("27825550101")]),
+            // A number with its country code keeps it, whatever the row says.
+            ("plus", vec![sha("27825550101")]),
+        ]
+    );
+}
+
+#[test]
+fn a_us_rows_nine_digit_zip_keeps_five_digits_from_the_rows_own_country() {
+    let t = TestDir::new();
+    let mapping = SHOP_IN_ZA.replace("ph = \"phone\"", "em = \"em\"");
+    let csv = "id,t,v,em,zip,country\n\
+        us,2026-11-20 10:00,1.00,a@example.com,606011234,US\n\
+        za,2026-11-20 10:00,1.00,a@example.com,606011234,ZA\n";
+    validate(&t, csv, &mapping, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    assert_eq!(hashes(&events[0], "zp"), [sha("60601")]);
+    assert_eq!(hashes(&events[1], "zp"), [sha("606011234")]);
+}
+
+#[test]
+fn full_width_phone_numbers_are_read_under_a_region() {
+    let t = TestDir::new();
+    let mapping = r#"
+[event]
+time_column = "t"
+id_column = "id"
+[custom_data]
+value_column = "v"
+currency = "JPY"
+[user_data]
+em = "em"
+ph = "phone"
+[normalize]
+phone_region = "JP"
+"#;
+    let csv = "id,t,v,em,phone\n\
+        a,2026-11-20 10:00,1200,a@example.jp,０９０-１２３４-５６７８\n\
+        b,2026-11-20 10:00,1200,b@example.jp,＋８１　３－１２３４－５６７８\n";
+    validate(&t, csv, mapping, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    assert_eq!(hashes(&events[0], "ph"), [sha("819012345678")]);
+    assert_eq!(hashes(&events[1], "ph"), [sha("81312345678")]);
+    // Without a region, the reference's rule: ASCII digits only.
+    let out = run_expect(
+        &mut t.cmd(&["hash", "--field", "ph", "０９０-１２３４-５６７８"]),
+        0,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout, "\t\n", "dropped: nothing normalized, no hash");
+    let out = run_expect(
+        &mut t.cmd(&[
+            "hash",
+            "--field",
+            "ph",
+            "--phone-region",
+            "JP",
+            "０９０-１２３４-５６７８",
+        ]),
+        0,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("819012345678\t"), "{stdout}");
+}

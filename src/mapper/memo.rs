@@ -11,7 +11,9 @@
 //! last raw value that hashed to it, compared whole, so a hit is
 //! always the exact value; a collision only costs a recomputation.
 
-/// Whether values of `field` repeat enough to memoize.
+/// Whether values of `field` repeat enough to memoize. Phone numbers must
+/// stay out: their hash depends on the row's phone region (its country),
+/// which the memo's tag does not hold.
 pub(super) fn worth_it(field: crate::normalize::Field) -> bool {
     use crate::normalize::Field;
     !matches!(field, Field::Em | Field::Ph | Field::ExternalId)
@@ -35,8 +37,13 @@ const KEY_MAX: usize = 24;
 pub(super) struct Hashed {
     /// The SHA-256 to send; `None`: the value is dropped.
     pub digest: Option<[u8; 32]>,
-    /// For `country`: whether it normalized to `us` (the zip rule).
-    pub country_is_us: Option<bool>,
+    /// For `country`: the two-letter code it normalized to (the zip rule,
+    /// the row's phone region).
+    pub country: Option<[u8; 2]>,
+    /// For `country`: the value names its country by an explicit rule
+    /// (`normalize::iso_country`: a code or a name the tables hold
+    /// exactly), so the code may set the row's phone region.
+    pub country_named: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -49,13 +56,18 @@ struct Slot {
     /// the part the slot is in.
     tag: u32,
     len: u8,
-    /// `HAS_DIGEST`, `KNOWS_COUNTRY`, `IS_US`.
+    /// `HAS_DIGEST`, `KNOWS_COUNTRY`, `COUNTRY_NAMED`.
     flags: u8,
+    /// The country code, with `KNOWS_COUNTRY`.
+    country: [u8; 2],
 }
+
+// A slot is one cache line.
+const _: () = assert!(std::mem::size_of::<Slot>() == 64);
 
 const HAS_DIGEST: u8 = 1;
 const KNOWS_COUNTRY: u8 = 2;
-const IS_US: u8 = 4;
+const COUNTRY_NAMED: u8 = 4;
 
 const EMPTY: Slot = Slot {
     key: [0; 3],
@@ -63,13 +75,15 @@ const EMPTY: Slot = Slot {
     tag: 0,
     len: 0,
     flags: 0,
+    country: [0; 2],
 };
 
 impl Slot {
     fn value(&self) -> Hashed {
         Hashed {
             digest: (self.flags & HAS_DIGEST != 0).then_some(self.digest),
-            country_is_us: (self.flags & KNOWS_COUNTRY != 0).then_some(self.flags & IS_US != 0),
+            country: (self.flags & KNOWS_COUNTRY != 0).then_some(self.country),
+            country_named: self.flags & COUNTRY_NAMED != 0,
         }
     }
 
@@ -81,11 +95,15 @@ impl Slot {
         self.flags = match value.digest {
             Some(_) => HAS_DIGEST,
             None => 0,
-        } | match value.country_is_us {
-            Some(true) => KNOWS_COUNTRY | IS_US,
-            Some(false) => KNOWS_COUNTRY,
+        } | match value.country {
+            Some(_) => KNOWS_COUNTRY,
             None => 0,
+        } | if value.country_named {
+            COUNTRY_NAMED
+        } else {
+            0
         };
+        self.country = value.country.unwrap_or_default();
     }
 }
 
@@ -153,7 +171,8 @@ mod tests {
     fn hashed(n: u8) -> Hashed {
         Hashed {
             digest: Some([n; 32]),
-            country_is_us: None,
+            country: None,
+            country_named: false,
         }
     }
 
@@ -194,19 +213,23 @@ mod tests {
         let values = [
             Hashed {
                 digest: None,
-                country_is_us: None,
+                country: None,
+                country_named: false,
             },
             Hashed {
                 digest: Some([9; 32]),
-                country_is_us: Some(true),
+                country: Some(*b"us"),
+                country_named: true,
             },
             Hashed {
                 digest: Some([8; 32]),
-                country_is_us: Some(false),
+                country: Some(*b"at"),
+                country_named: false,
             },
             Hashed {
                 digest: None,
-                country_is_us: Some(false),
+                country: Some(*b"gb"),
+                country_named: true,
             },
         ];
         for (i, v) in values.iter().enumerate() {

@@ -14,6 +14,7 @@ mod joined_time;
 mod memo;
 mod order;
 mod private_id;
+mod row_country;
 mod row_zone;
 mod user_data;
 
@@ -77,6 +78,9 @@ pub struct RowMapper {
     country_default: Option<[u8; 32]>,
     /// Whether the default country is the US (for the zip rule).
     default_is_us: bool,
+    /// The country columns, when the row's own country decides something
+    /// (the zip rule, the phone region): read before the other keys.
+    row_country: Vec<usize>,
     currency: Option<String>,
 }
 
@@ -85,22 +89,23 @@ impl RowMapper {
         static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         RowMapper {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            plan,
             event_name: mapping.event.name.clone(),
             action_source: mapping.action_source.clone(),
             times: TimeParser::new(mapping.event.time_format.clone(), mapping.timezone.clone()),
             window: Window { now },
-            options: mapping.options.clone(),
+            options: mapping.options,
             country_default: mapping
                 .country_default
                 .as_ref()
                 .map(|c| normalize::sha256(c.as_bytes())),
             default_is_us: mapping.country_default.as_deref() == Some("us"),
+            row_country: row_country::columns(&plan, &mapping.options),
             currency: mapping
                 .custom_data
                 .currency
                 .as_ref()
                 .map(|c| c.to_ascii_uppercase()),
+            plan,
         }
     }
 

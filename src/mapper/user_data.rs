@@ -18,8 +18,12 @@ impl RowMapper {
         let mut keys = KeySet::default();
         out.push('{');
         let mut first = true;
-        // The row's country decides the US zip rule.
-        let mut row_is_us = self.default_is_us;
+        // The row's country decides the US zip rule and the phone region.
+        let country = self.row_country(rec, s)?;
+        let opts = normalize::Options {
+            phone_region: country.phone_region,
+            ..self.options
+        };
         for (field, cols) in &plan.hashed {
             let field = *field;
             s.values.clear();
@@ -42,11 +46,8 @@ impl RowMapper {
                     keys.insert(field);
                     continue;
                 }
-                let zip_is_us = field == Field::Zp && row_is_us;
-                let hashed = self.hash_memoized(field, raw, zip_is_us, s);
-                if let Some(is_us) = hashed.country_is_us {
-                    row_is_us = is_us;
-                }
+                let zip_is_us = field == Field::Zp && country.is_us;
+                let hashed = self.hash_memoized(field, raw, zip_is_us, &opts, s);
                 if let Some(value) = hashed.digest
                     && !s.values.contains(&value)
                 {
@@ -55,7 +56,7 @@ impl RowMapper {
             }
             if s.values.is_empty()
                 && let Some(part) = self.full_name_part(rec, field)?
-                && let Some(value) = self.hash_memoized(field, part, false, s).digest
+                && let Some(value) = self.hash_memoized(field, part, false, &opts, s).digest
             {
                 s.values.push(value);
             }
@@ -102,16 +103,18 @@ impl RowMapper {
     }
 
     /// [`Self::hash_value`], through the memo for the fields whose values
-    /// repeat.
-    fn hash_memoized(
+    /// repeat. `opts` may differ from the mapper's only in the phone
+    /// region, which no memoized field depends on.
+    pub(super) fn hash_memoized(
         &self,
         field: Field,
         raw: &str,
         zip_is_us: bool,
+        opts: &normalize::Options,
         s: &mut Scratch,
     ) -> memo::Hashed {
         let normalized = &mut s.normalized;
-        let mut compute = || self.hash_value(field, raw, zip_is_us, normalized);
+        let mut compute = || self.hash_value(field, raw, zip_is_us, opts, normalized);
         if memo::worth_it(field) {
             s.memo
                 .get_or_compute(field as usize, self.memo_tag(zip_is_us), raw, compute)
@@ -128,26 +131,32 @@ impl RowMapper {
         field: Field,
         raw: &str,
         zip_is_us: bool,
+        opts: &normalize::Options,
         normalized: &mut String,
     ) -> memo::Hashed {
-        let (digest, country_is_us) =
-            match normalize::normalize(field, raw, &self.options, normalized) {
-                Outcome::Dropped => (None, None),
-                Outcome::AlreadyHashed => (
-                    const_hex::decode_to_array::<_, 32>(normalized.as_str()).ok(),
-                    None,
-                ),
-                Outcome::Normalized => {
-                    let is_us = (field == Field::Country).then(|| normalized == "us");
-                    if zip_is_us {
-                        normalize::us_zip5(normalized);
-                    }
-                    (Some(normalize::sha256(normalized.as_bytes())), is_us)
+        let mut country_named = false;
+        let (digest, country) = match normalize::normalize(field, raw, opts, normalized) {
+            Outcome::Dropped => (None, None),
+            Outcome::AlreadyHashed => (
+                const_hex::decode_to_array::<_, 32>(normalized.as_str()).ok(),
+                None,
+            ),
+            Outcome::Normalized => {
+                let code = match normalized.as_bytes() {
+                    &[a, b] if field == Field::Country => Some([a, b]),
+                    _ => None,
+                };
+                country_named = code.is_some() && normalize::iso_country(raw).is_some();
+                if zip_is_us {
+                    normalize::us_zip5(normalized);
                 }
-            };
+                (Some(normalize::sha256(normalized.as_bytes())), code)
+            }
+        };
         memo::Hashed {
             digest,
-            country_is_us,
+            country,
+            country_named,
         }
     }
 

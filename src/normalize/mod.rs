@@ -80,7 +80,7 @@ impl Field {
 
 /// Options that change normalization: the `[normalize]` table of the mapping
 /// file, or the flags of `offconv hash`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     /// Region for phone numbers written without a country code, parsed
     /// once (`"GB".parse::<PhoneRegion>()`). `None`: the plain digits rule
@@ -124,6 +124,12 @@ pub fn normalize(field: Field, input: &str, opts: &Options, out: &mut String) ->
     // anything that could tell the difference, so the fields get the value
     // trimmed once here.
     let input = text::trim(input);
+    // offconv: a NUL is part of no one's name, email or zip: a value with
+    // one is broken (UTF-16 read as UTF-8, a write cut off) and is
+    // dropped, never hashed with the NUL (no rule below deletes it).
+    if input.contains('\0') {
+        return Outcome::Dropped;
+    }
     if is_sha256_hex(input) {
         out.push_str(input);
         out.make_ascii_lowercase();
@@ -181,6 +187,19 @@ mod tests {
             run(Field::Em, "1bc5edb4799fd8eec67c66122f47eb73").0,
             Outcome::Dropped
         );
+    }
+
+    #[test]
+    fn a_value_with_a_nul_is_dropped_never_hashed() {
+        for field in Field::ALL {
+            for value in ["Jo\0hn", "j\0ane@example.com", "\09410", "A\0"] {
+                assert_eq!(
+                    run(field, value),
+                    (Outcome::Dropped, String::new()),
+                    "{field:?}"
+                );
+            }
+        }
     }
 
     #[test]

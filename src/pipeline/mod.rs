@@ -17,6 +17,7 @@ use csv::ByteRecord;
 mod quotes;
 mod reader;
 mod report_failure;
+mod twins;
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
 use crate::outcome::{Reason, Rejection, RowOutcome, Verdict};
@@ -290,6 +291,7 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     let mut sink = sink_factory(report_tx.clone())?;
     let mut summary = Summary::default();
     let mut batcher = Batcher::new(batch_size);
+    let mut twins = twins::Twins::default();
     let mut ready: std::collections::BTreeMap<u64, Mapped> = Default::default();
     let mut read_error = None;
     let mut abandoned = false;
@@ -354,6 +356,9 @@ fn run_stages<W: std::io::Write + Send + 'static>(
             match outcome.verdict {
                 Verdict::Valid(ev) => {
                     summary.count_keys(ev.keys);
+                    if twins::watched(&mappers, outcome.file) {
+                        twins.see(&ev.event_id);
+                    }
                     if ev.rows > 1 || grouped(&mappers, outcome.file) {
                         summary.orders += 1;
                         summary.orders_with_conflicting_customer_data +=
@@ -431,6 +436,7 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     summary.failed_by_reason = counts.failed_by_reason;
     summary.skipped = counts.skipped;
     summary.skipped_by_reason = counts.skipped_by_reason;
+    summary.identical_rows = twins.repeats;
     summary.requests = totals.requests;
     summary.retries = totals.retries;
     summary.events_received = totals.events_received;

@@ -18,8 +18,10 @@ use phonenumber::country::Id;
 #[cfg(test)]
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
 
+mod by_country;
 mod meta;
 mod parse;
+mod width;
 
 /// A region libphonenumber has metadata for, checked once when the options
 /// are built (`--phone-region`, `[normalize] phone_region`).
@@ -81,15 +83,20 @@ impl<'de> serde::Deserialize<'de> for PhoneRegion {
 
 /// Writes the normalized number into `out` (empty: dropped). `input` is
 /// already trimmed; no NFC, because no canonical mapping creates or
-/// removes an ASCII digit.
+/// removes an ASCII digit. With a region, full-width digits count as
+/// digits, as libphonenumber reads them ([`width`]); without one, the
+/// reference's rule knows ASCII digits only.
 pub(crate) fn normalize(input: &str, region: Option<PhoneRegion>, out: &mut String) {
-    if let Some(region) = region
-        && e164(input, region, out)
-    {
+    let Some(region) = region else {
+        plain(input, out);
+        return;
+    };
+    let input = width::fold(input);
+    if e164(&input, region, out) {
         return;
     }
     out.clear();
-    plain(input, out);
+    plain(&input, out);
 }
 
 /// The reference's rule: every digit, leading zeros stripped.
