@@ -21,6 +21,8 @@ pub enum Reason {
     BadCurrency,
     BadEventName,
     BadActionSource,
+    /// `[event] ldu_column` holds a value that is no Limited Data Use flag.
+    BadLdu,
     /// The server refused this event (Graph error 100 isolated to it).
     Graph100,
     /// Delivery failed: rate limits outlasted the retries.
@@ -57,6 +59,7 @@ impl Reason {
             Reason::BadCurrency => "bad_currency",
             Reason::BadEventName => "bad_event_name",
             Reason::BadActionSource => "bad_action_source",
+            Reason::BadLdu => "bad_ldu",
             Reason::Graph100 => "graph_100",
             Reason::RateLimited => "rate_limited",
             Reason::Network => "network",

@@ -297,3 +297,145 @@ phone_region = "JP"
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("819012345678\t"), "{stdout}");
 }
+
+/// `data_processing_options`, its country and its state.
+type LduFields = (serde_json::Value, i64, i64);
+
+/// The three LDU fields of an event, or `None` when it has none of them.
+fn ldu(event: &serde_json::Value) -> Option<LduFields> {
+    let options = event.get("data_processing_options")?.clone();
+    Some((
+        options,
+        event["data_processing_options_country"]
+            .as_i64()
+            .expect("country"),
+        event["data_processing_options_state"]
+            .as_i64()
+            .expect("state"),
+    ))
+}
+
+const LDU_MAPPING: &str = r#"
+[event]
+time_column = "t"
+id_column = "id"
+ldu_column = "Do Not Sell"
+[custom_data]
+value_column = "v"
+currency = "USD"
+[user_data]
+em = "em"
+"#;
+
+const LDU_CSV: &str = "id,t,v,em,Do Not Sell\n\
+    on1,2026-11-20 10:00,1.00,a@example.com,Y\n\
+    on2,2026-11-20 10:00,1.00,b@example.com, true \n\
+    off1,2026-11-20 10:00,1.00,c@example.com,0\n\
+    off2,2026-11-20 10:00,1.00,d@example.com,\n\
+    odd,2026-11-20 10:00,1.00,e@example.com,opted out\n";
+
+#[test]
+fn ldu_fields_go_on_the_events_the_mapping_or_the_row_puts_under_ldu() {
+    let t = TestDir::new();
+    validate(&t, LDU_CSV, LDU_MAPPING, 1);
+    let report = read_report(&t.path("report.csv"));
+    assert_eq!(
+        (report[4].status.as_str(), report[4].reason.as_str()),
+        ("rejected", "bad_ldu")
+    );
+    assert!(report[4].detail.contains("Do Not Sell"), "{report:?}");
+    assert!(!report[4].detail.contains("opted"), "no raw value");
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    let fields: Vec<(&str, Option<LduFields>)> = events
+        .iter()
+        .map(|e| (e["event_id"].as_str().unwrap(), ldu(e)))
+        .collect();
+    let on = Some((serde_json::json!(["LDU"]), 0, 0));
+    assert_eq!(
+        fields,
+        [
+            ("on1", on.clone()),
+            ("on2", on),
+            ("off1", None),
+            ("off2", None)
+        ]
+    );
+    for e in &events {
+        let has = |k: &str| e.get(k).is_some();
+        assert_eq!(
+            has("data_processing_options_country"),
+            has("data_processing_options"),
+            "{e}"
+        );
+    }
+
+    // For every event, with the US and California: the row's flag cannot
+    // turn it off.
+    let every = LDU_MAPPING.replace(
+        "ldu_column = \"Do Not Sell\"",
+        "data_processing_options = [\"LDU\"]\ndata_processing_options_country = 1\ndata_processing_options_state = 1000",
+    );
+    validate(&t, LDU_CSV, &every, 0);
+    let events = read_payload_events(&t.path("payloads.ndjson"));
+    assert_eq!(events.len(), 5);
+    for e in &events {
+        assert_eq!(ldu(e), Some((serde_json::json!(["LDU"]), 1, 1000)), "{e}");
+    }
+    // Without LDU keys, or with [], none of the three fields.
+    for mapping in [
+        LDU_MAPPING.replace("ldu_column = \"Do Not Sell\"", ""),
+        LDU_MAPPING.replace(
+            "ldu_column = \"Do Not Sell\"",
+            "data_processing_options = []",
+        ),
+    ] {
+        validate(&t, LDU_CSV, &mapping, 0);
+        for e in read_payload_events(&t.path("payloads.ndjson")) {
+            assert_eq!(ldu(&e), None, "{e}");
+            assert!(e.get("data_processing_options_state").is_none(), "{e}");
+        }
+    }
+}
+
+#[test]
+fn the_sandbox_takes_ldu_events_as_meta_does() {
+    let t = TestDir::new();
+    let sandbox = SandboxProcess::start(&t, &["--record", "record.ndjson", "--now", NOW]);
+    t.write("in.csv", LDU_CSV);
+    let mapping = LDU_MAPPING.replace(
+        "ldu_column = \"Do Not Sell\"",
+        "ldu_column = \"Do Not Sell\"\ndata_processing_options_country = 1\ndata_processing_options_state = 1000",
+    );
+    t.write("m.toml", &mapping);
+    let mut cmd = t.cmd(&[
+        "upload",
+        "in.csv",
+        "--mapping",
+        "m.toml",
+        "--dataset",
+        "1234567890",
+        "--api-base",
+        &sandbox.url,
+        "--now",
+        NOW,
+        "--report",
+        "report.csv",
+        "--no-ledger",
+    ]);
+    cmd.env("META_ACCESS_TOKEN", "tok");
+    // The row with an unreadable flag is rejected: exit 1, the rest sent.
+    run_expect(&mut cmd, 1);
+    let summary = sandbox.stop();
+    assert_eq!(summary["accepted_events"], 4, "{summary}");
+    let recorded: Vec<serde_json::Value> = t
+        .read("record.ndjson")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let under_ldu: Vec<&str> = recorded
+        .iter()
+        .filter(|e| e["ldu"] == true)
+        .map(|e| e["event_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(under_ldu, ["on1", "on2"], "{recorded:?}");
+}

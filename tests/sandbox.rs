@@ -865,3 +865,56 @@ async fn starts_in_process_through_the_library() {
     assert_eq!(summary.token_in_url, 1);
     assert_eq!(record_lines(&record).len(), 3);
 }
+
+/// Limited Data Use (issue 14): `data_processing_options` holds only
+/// "LDU" (or nothing), its country is 0 or 1 and its state 0 or 1000, and
+/// both go only with "LDU".
+#[tokio::test]
+async fn limited_data_use_fields_are_checked_as_meta_does() {
+    let sandbox = Sandbox::spawn(&[]);
+    let url = sandbox.events_url();
+    let with = |fields: Value| {
+        let mut e = event("ldu");
+        for (k, v) in fields.as_object().unwrap() {
+            e[k] = v.clone();
+        }
+        e
+    };
+    for ok in [
+        json!({"data_processing_options": []}),
+        json!({"data_processing_options": ["LDU"]}),
+        json!({"data_processing_options": ["LDU"], "data_processing_options_country": 0, "data_processing_options_state": 0}),
+        json!({"data_processing_options": ["LDU"], "data_processing_options_country": 1, "data_processing_options_state": 1000}),
+    ] {
+        let answer = post(&url, &json!({"data": [with(ok.clone())]})).await;
+        assert_eq!(answer.status, StatusCode::OK, "{ok}: {answer:?}");
+    }
+    for (bad, reason) in [
+        (
+            json!({"data_processing_options": "LDU"}),
+            "must be a list of strings",
+        ),
+        (json!({"data_processing_options": ["CCPA"]}), "only \"LDU\""),
+        (
+            json!({"data_processing_options": ["LDU"], "data_processing_options_country": 2}),
+            "data_processing_options_country must be 0 or 1",
+        ),
+        (
+            json!({"data_processing_options": ["LDU"], "data_processing_options_state": 1001}),
+            "data_processing_options_state must be 0 or 1000",
+        ),
+        (
+            json!({"data_processing_options_country": 1, "data_processing_options_state": 1000}),
+            "only with data_processing_options [\"LDU\"]",
+        ),
+        (
+            json!({"data_processing_options": [], "data_processing_options_state": 0}),
+            "only with data_processing_options [\"LDU\"]",
+        ),
+    ] {
+        let answer = post(&url, &json!({"data": [event("ok"), with(bad.clone())]})).await;
+        assert_graph_error(&answer, 400, 100);
+        assert_eq!(bad_index(&answer), Some(1), "{bad}: {answer:?}");
+        assert!(answer.user_msg().contains(reason), "{bad}: {answer:?}");
+    }
+}

@@ -37,6 +37,13 @@ pub struct EventSection {
     /// Line-item exports: consecutive rows with the same value here are
     /// one order, sent as one event with its `contents`.
     pub group_by: Option<String>,
+    /// Limited Data Use (`config::ldu`): `["LDU"]` for every event, `[]`
+    /// for none.
+    pub data_processing_options: Option<Vec<String>>,
+    pub data_processing_options_country: Option<i64>,
+    pub data_processing_options_state: Option<i64>,
+    /// A column whose `1`/`true`/`yes`/`y` puts its row under LDU.
+    pub ldu_column: Option<String>,
 }
 
 /// What `[event]` settles at start-up.

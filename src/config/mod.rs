@@ -13,6 +13,7 @@ mod csv;
 mod custom_data;
 mod event;
 mod filter;
+mod ldu;
 mod normalize;
 mod plan;
 mod toml_error;
@@ -28,6 +29,7 @@ pub use csv::CsvSection;
 pub use custom_data::CustomDataSection;
 pub use event::{ACTION_SOURCES, EventSection};
 pub use filter::{FilterPlan, FilterRule, FilterSection};
+pub use ldu::{LDU, Ldu};
 pub use normalize::NormalizeSection;
 pub use plan::{ContentsPlan, Plan};
 pub use user_data::{Columns, FULL_NAME, PLAIN_KEYS};
@@ -91,6 +93,8 @@ pub struct Mapping {
     pub contents: Option<ContentsSection>,
     /// `[filter]`: rows left out (`skipped` / `filtered`).
     pub filter: FilterSection,
+    /// Limited Data Use, when some event can be under it.
+    pub ldu: Option<Ldu>,
 }
 
 impl Mapping {
@@ -123,6 +127,7 @@ impl Mapping {
     fn check(raw: RawMapping, path: &Path) -> Result<Mapping, String> {
         let delimiter = raw.csv.delimiter_byte()?;
         let event = raw.event.check()?;
+        let ldu = ldu::check(&raw.event)?;
         contents::check(raw.event.group_by.as_ref(), raw.contents.as_ref())?;
         raw.custom_data.check()?;
         raw.filter.check()?;
@@ -148,6 +153,7 @@ impl Mapping {
             country_default,
             contents: raw.contents,
             filter: raw.filter,
+            ldu,
         })
     }
 }

@@ -34,6 +34,7 @@ impl Mapping {
         push(&mut uses, "[event] timezone_column", &ev.timezone_column);
         push(&mut uses, "[event] id_column", &ev.id_column);
         push(&mut uses, "[event] group_by", &ev.group_by);
+        push(&mut uses, "[event] ldu_column", &ev.ldu_column);
         if let Some(c) = &self.contents {
             push(&mut uses, "[contents] id_column", &c.id_column);
             push(&mut uses, "[contents] quantity_column", &c.quantity_column);
@@ -156,6 +157,7 @@ impl Mapping {
                 .full_name
                 .as_deref()
                 .and_then(|c| find_column(header, c)),
+            ldu_column: col(&ev.ldu_column),
             plain: self
                 .plain
                 .iter()
@@ -228,6 +230,8 @@ pub struct Plan {
     pub plain: Vec<(&'static str, usize)>,
     /// `[user_data] full_name`: `fn` and `ln` for rows without their own.
     pub full_name: Option<usize>,
+    /// `[event] ldu_column`: the row's Limited Data Use flag.
+    pub ldu_column: Option<usize>,
     /// Line items: the order column and the item columns.
     pub group_by: Option<usize>,
     pub contents: Option<ContentsPlan>,

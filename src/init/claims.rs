@@ -370,12 +370,29 @@ pub(super) struct Placer<'a> {
 
 impl<'a> Placer<'a> {
     pub fn new(columns: &'a [Column<'a>], claims: &'a [Option<Claim>]) -> Placer<'a> {
-        Placer {
+        let mut placer = Placer {
             columns,
             claims,
             used: vec![false; columns.len()],
             unplaced: BTreeMap::new(),
+        };
+        // A name the header holds twice cannot be mapped: the loader
+        // refuses it (it could mean either column), so it is never placed.
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        for (i, col) in columns.iter().enumerate() {
+            if columns
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && same(col.name, other.name))
+            {
+                placer.used[i] = true;
+                placer.unplaced.insert(
+                    i,
+                    "the header names another column the same way; rename one to map it".into(),
+                );
+            }
         }
+        placer
     }
 
     /// Claims of `role` on unused columns, best first: strength, then the

@@ -118,6 +118,7 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
     if let Some(lines) = &guess.lines {
         group_lines(&mut out, lines, guess.support.line_total);
     }
+    ldu_lines(&mut out);
 
     if !guess.filter.is_empty() {
         let header = if guess.support.filter {
@@ -208,8 +209,13 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
              # em = \"\"\n",
         );
     }
-    if let Some(p) = &guess.full_name {
-        gated_pick(&mut out, guess.support.full_name, "full_name", p);
+    match &guess.full_name {
+        Some(p) => gated_pick(&mut out, guess.support.full_name, "full_name", p),
+        None => line(
+            &mut out,
+            "# full_name = \"\"",
+            "one column with the whole name (\"Billing Name\"), split into fn and ln",
+        ),
     }
     for (field, picks) in &guess.user_data {
         let value = match picks.as_slice() {
@@ -242,7 +248,7 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
         None => line(
             &mut out,
             "# phone_region = \"US\"",
-            "for numbers without a +country code",
+            "for numbers without a +country code; a row's own country wins",
         ),
     }
     line(
@@ -272,6 +278,31 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
         }
     }
     out
+}
+
+/// Limited Data Use, commented out: whether a store's customers opted out
+/// is the store's decision, never a guess from the export.
+fn ldu_lines(out: &mut String) {
+    for (code, why) in [
+        (
+            "# data_processing_options = [\"LDU\"]",
+            "Limited Data Use for every event (US state privacy laws)",
+        ),
+        (
+            "# data_processing_options_country = 0",
+            "with LDU: 0 = Meta geolocates, 1 = US",
+        ),
+        (
+            "# data_processing_options_state = 0",
+            "with LDU: 0 = geolocate, 1000 = California",
+        ),
+        (
+            "# ldu_column = \"\"",
+            "per row: 1/true/yes/y puts the row under LDU",
+        ),
+    ] {
+        line(out, code, why);
+    }
 }
 
 /// `group_by` with its warning, then the `[contents]` table.

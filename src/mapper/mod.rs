@@ -11,6 +11,7 @@ mod filter;
 mod full_name;
 mod guard;
 mod joined_time;
+mod ldu;
 mod memo;
 mod order;
 mod private_id;
@@ -78,6 +79,8 @@ pub struct RowMapper {
     country_default: Option<[u8; 32]>,
     /// Whether the default country is the US (for the zip rule).
     default_is_us: bool,
+    /// Limited Data Use fields, when some event can be under LDU.
+    ldu: Option<ldu::LduFields>,
     /// The country columns, when the row's own country decides something
     /// (the zip rule, the phone region): read before the other keys.
     row_country: Vec<usize>,
@@ -100,6 +103,7 @@ impl RowMapper {
                 .map(|c| normalize::sha256(c.as_bytes())),
             default_is_us: mapping.country_default.as_deref() == Some("us"),
             row_country: row_country::columns(&plan, &mapping.options),
+            ldu: mapping.ldu.as_ref().map(ldu::LduFields::new),
             currency: mapping
                 .custom_data
                 .currency
@@ -286,6 +290,7 @@ impl RowMapper {
             ));
         }
         self.custom_data(rec, event_name, &mut json, order)?;
+        self.push_ldu(rec, &mut json)?;
         json.push('}');
         scratch.event_len = json.len();
         Ok((json, keys, plain_keys))

@@ -220,6 +220,7 @@ impl RowMapper {
             .flat_map(|(_, cols)| cols.iter().copied())
             .chain(self.plan.plain.iter().map(|(_, c)| *c))
             .chain(self.plan.full_name)
+            .chain(self.plan.ldu_column)
             .collect();
         let mut conflict = false;
         let mut merged = ByteRecord::new();

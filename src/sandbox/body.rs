@@ -52,6 +52,10 @@ pub struct EventFields<'a> {
     pub action_source: Option<Scalar<'a>>,
     pub event_id: Option<Scalar<'a>>,
     pub user_data: Option<UserDataField<'a>>,
+    /// Limited Data Use (`super::ldu`); rare, so read as any JSON value.
+    pub data_processing_options: Option<serde_json::Value>,
+    pub data_processing_options_country: Option<Scalar<'a>>,
+    pub data_processing_options_state: Option<Scalar<'a>>,
 }
 
 /// A JSON value where a string or an integer is expected.

@@ -48,6 +48,8 @@ pub struct CheckedEvent<'e> {
     pub event_time: i64,
     pub event_id: Option<&'e str>,
     pub user_data: &'e UserData<'e>,
+    /// Under Limited Data Use (`data_processing_options: ["LDU"]`).
+    pub ldu: bool,
 }
 
 /// Why a request is refused (always Graph code 100).
@@ -81,6 +83,8 @@ pub enum EventProblem {
     },
     NotHashed(&'static str),
     NoCustomerInformation,
+    /// The Limited Data Use fields hold what Meta does not take.
+    DataProcessing(String),
     /// Refused by `--reject-event`, though it passed every check.
     RefusedByFault,
 }
@@ -145,11 +149,13 @@ fn check_event<'e>(event: &'e Event<'e>, now: i64) -> Result<CheckedEvent<'e>, E
         Some(UserDataField::Object(user)) => user,
     };
     check_user_data(user_data)?;
+    let ldu = super::ldu::check(e)?;
     Ok(CheckedEvent {
         event_name,
         event_time,
         event_id,
         user_data,
+        ldu,
     })
 }
 
@@ -326,6 +332,9 @@ impl EventProblem {
                 "Missing Customer Information",
                 "the event has no customer information in user_data.".to_owned(),
             ),
+            EventProblem::DataProcessing(reason) => {
+                (2_804_060, "Invalid Data Processing Options", reason.clone())
+            }
             EventProblem::RefusedByFault => (
                 2_804_099,
                 "Event Refused",

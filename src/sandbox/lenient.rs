@@ -164,6 +164,9 @@ impl<'de> Deserialize<'de> for Event<'de> {
             ActionSource,
             EventId,
             UserData,
+            DataProcessingOptions,
+            DataProcessingOptionsCountry,
+            DataProcessingOptionsState,
             #[serde(other)]
             Other,
         }
@@ -182,6 +185,15 @@ impl<'de> Deserialize<'de> for Event<'de> {
                         Key::ActionSource => e.action_source = map.next_value()?,
                         Key::EventId => e.event_id = map.next_value()?,
                         Key::UserData => e.user_data = map.next_value()?,
+                        Key::DataProcessingOptions => {
+                            e.data_processing_options = map.next_value()?;
+                        }
+                        Key::DataProcessingOptionsCountry => {
+                            e.data_processing_options_country = map.next_value()?;
+                        }
+                        Key::DataProcessingOptionsState => {
+                            e.data_processing_options_state = map.next_value()?;
+                        }
                         Key::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }

@@ -24,6 +24,7 @@ mod conn;
 mod events;
 mod faults;
 mod graph;
+mod ldu;
 mod lenient;
 mod record;
 mod server;

@@ -147,6 +147,9 @@ struct RecordLine<'a> {
     /// client's request rate from the server's side.
     arrived_ms: u64,
     dedup: bool,
+    /// Written only for events under Limited Data Use.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    ldu: bool,
 }
 
 /// Serializes the names of the keys present, without collecting them.
@@ -211,6 +214,7 @@ impl Recorder {
                 request: accepted.request,
                 arrived_ms: accepted.arrived_ms,
                 dedup,
+                ldu: event.ldu,
             };
             // Writing plain structs into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut buf, &line);
