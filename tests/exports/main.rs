@@ -6,9 +6,12 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod clover;
 mod init_agrees;
 mod magento;
+mod square_transactions;
 mod stripe;
+mod toast;
 mod woocommerce;
 
 use std::collections::HashMap;
@@ -147,7 +150,14 @@ pub fn utc(event: &serde_json::Value) -> String {
 
 /// The systems whose mapping the loader reads today; a system joins when
 /// the keys its mapping uses are built (issue 14), until all are here.
-const READABLE: &[&str] = &["magento", "stripe", "woocommerce"];
+const READABLE: &[&str] = &[
+    "magento",
+    "stripe",
+    "woocommerce",
+    "toast",
+    "clover",
+    "square_transactions",
+];
 
 /// The mapping's `[csv] delimiter`, for counting the export's records.
 fn delimiter(system: &str) -> u8 {
