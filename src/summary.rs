@@ -23,8 +23,11 @@ pub struct Summary {
     /// Dry run: valid rows. Upload: rows sent.
     pub valid: u64,
     pub sent: u64,
-    /// Of `sent`: rows a resumed run found sent by an earlier run.
-    pub already_sent: u64,
+    /// Of `sent`: rows a resumed run found sent by an earlier run of the
+    /// job, as its report says. Not the
+    /// skip reason `already_sent` (`skipped_by_reason`): those rows were
+    /// sent by another job and are not counted in `sent`.
+    pub sent_by_earlier_run: u64,
     pub rejected: u64,
     pub failed: u64,
     /// Rows left out on purpose (a `[filter]` rule, …): never exit code 1.
@@ -129,11 +132,11 @@ impl Summary {
                 self.orders, self.orders_with_conflicting_customer_data
             );
         }
-        if self.already_sent > 0 {
+        if self.sent_by_earlier_run > 0 {
             let _ = writeln!(
                 s,
                 "  of which sent by an earlier run: {}",
-                self.already_sent
+                self.sent_by_earlier_run
             );
         }
         if self.identical_rows > 0 {

@@ -12,6 +12,12 @@
 #    the 62-day window), each with --upload-tag backfill-<export>-<day>, its
 #    own report and summary, and --resume.
 #
+# Overlapping the nightly uploads (a backfill of 60 days after a month of
+# nightly runs)? The ledger (OFFCONV_LEDGER, the same one the nightly job
+# uses) skips every event sent before, `skipped` / `already_sent`, so no sale
+# is counted twice past Meta's 7 days; with META_DATASET_ID set, step 2
+# already shows how many would be skipped.
+#
 # Stopped or failed half-way? Run the same command again: days already sent
 # are skipped by --resume, the rest continue. Exit code: 0 when every day
 # went through, 1 when a day had failed rows or too many rejected (the run
@@ -26,6 +32,8 @@
 #                        (`ps` and shell history show it): `read -rs
 #                        META_ACCESS_TOKEN && export META_ACCESS_TOKEN`
 #   META_DATASET_ID      the dataset id
+#   OFFCONV_LEDGER       the ledger [$XDG_STATE_HOME/offconv/ledger.sqlite]:
+#                        give the nightly job's, file or postgres:// URL
 #
 # Try it without a Meta account: backfill.sh export.csv -- --sandbox
 

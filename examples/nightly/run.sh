@@ -16,7 +16,14 @@
 #   OFFCONV_MAPPING      the mapping file [offconv.toml next to this script]
 #   OFFCONV_TOKEN_FILE   file holding the access token [/etc/offconv/token]
 #   OFFCONV_KEEP_DAYS    days of reports to keep [90]
+#   OFFCONV_LEDGER       the ledger of events already sent
+#                        [$OFFCONV_STATE_DIR/ledger.sqlite]; a postgres://
+#                        URL when other machines upload to the same dataset
 #   META_DATASET_ID      the dataset (offline event set) id
+#
+# An export window that overlaps the night before ("the last 10 days", to
+# catch late corrections) is fine: the ledger skips every event sent before
+# (`skipped` / `already_sent` in the report), also past Meta's 7 days.
 #
 # Try it without a Meta account: run.sh 2026-11-25 -- --sandbox
 
@@ -74,6 +81,9 @@ fi
 # lines are visible to every user in `ps` and end up in shell history.
 token_args=()
 if [[ " $* " != *" --sandbox "* ]]; then
+    # The sandbox keeps a throw-away ledger; real runs keep it with the
+    # reports (one writer at a time: the lock above).
+    export OFFCONV_LEDGER=${OFFCONV_LEDGER:-$state_dir/ledger.sqlite}
     if [[ ! -r $token_file ]]; then
         log "cannot read the token file $token_file"
         exit 2

@@ -19,8 +19,10 @@ pub struct LedgerArgs {
     /// throw-away one].
     #[arg(long, env = "OFFCONV_LEDGER", value_name = "PATH|URL")]
     pub ledger: Option<String>,
-    /// Neither read nor write the ledger: every valid row is sent.
-    #[arg(long, conflicts_with = "ledger")]
+    /// Neither read nor write the ledger: every valid row is sent (wins
+    /// over --ledger and OFFCONV_LEDGER, so one step of a job that sets
+    /// the variable can go without).
+    #[arg(long)]
     pub no_ledger: bool,
     /// Send rows the ledger holds as sent already (and record them again).
     #[arg(long)]

@@ -11,6 +11,7 @@ use clap::Args;
 
 use super::GlobalArgs;
 use crate::job::{DEFAULT_API_BASE, DEFAULT_API_VERSION};
+use crate::ledger::{LedgerChoice, open_store};
 use crate::mcp::{self, Settings};
 
 /// Arguments of `mcp`.
@@ -33,9 +34,25 @@ pub struct McpArgs {
     /// The dataset of calls that name none.
     #[arg(long, env = "META_DATASET_ID", value_name = "ID")]
     pub dataset: Option<String>,
+    /// The ledger of events already sent, for send_offline_event and
+    /// upload_export alike: a SQLite file or postgres://… [default:
+    /// $XDG_STATE_HOME/offconv/ledger.sqlite; with --sandbox a throw-away
+    /// one].
+    #[arg(long, env = "OFFCONV_LEDGER", value_name = "PATH|URL")]
+    pub ledger: Option<String>,
+    /// No ledger: every event is sent (wins over --ledger and OFFCONV_LEDGER).
+    #[arg(long)]
+    pub no_ledger: bool,
 }
 
 pub fn run(args: McpArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    // Opened once, before the server starts: a ledger that cannot be
+    // opened is an error now, not at the first call.
+    let choice = LedgerChoice::from_args(args.ledger.as_deref(), args.no_ledger);
+    let ledger = match open_store(&choice, false, args.sandbox)? {
+        Some(store) => LedgerChoice::Open(store),
+        None => LedgerChoice::Off,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .thread_name("mcp")
         .enable_all()
@@ -63,6 +80,7 @@ pub fn run(args: McpArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             sandbox: sandbox.is_some(),
             access_token_file: args.access_token_file.clone(),
             now: global.now,
+            ledger,
         };
         let served = mcp::serve(settings).await;
         if let Some(sandbox) = sandbox {

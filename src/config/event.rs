@@ -25,8 +25,14 @@ pub struct EventSection {
     pub action_source: Option<String>,
     pub action_source_column: Option<String>,
     pub time_column: Option<String>,
+    /// A separate time-of-day column, joined to the date (`time_column`)
+    /// with one space before parsing.
+    pub time_of_day_column: Option<String>,
     pub time_format: Option<String>,
     pub timezone: Option<String>,
+    /// The row's own zone (IANA, offset or display name); an empty cell
+    /// reads as `timezone`.
+    pub timezone_column: Option<String>,
     pub id_column: Option<String>,
     /// Line-item exports: consecutive rows with the same value here are
     /// one order, sent as one event with its `contents`.
@@ -86,12 +92,9 @@ impl EventSection {
                 )
             })?,
         };
-        if let Some(fmt) = &self.time_format
-            && !fmt.contains('%')
-        {
-            return Err(format!(
-                "[event] time_format = {fmt:?} has no % directive; use strftime, such as \"%m/%d/%Y %I:%M %p\""
-            ));
+        if let Some(fmt) = &self.time_format {
+            crate::time::format_check::check(fmt)
+                .map_err(|why| format!("[event] time_format = {fmt:?}: {why}"))?;
         }
         Ok(EventChecked {
             action_source,

@@ -26,6 +26,12 @@ impl Mapping {
             &ev.action_source_column,
         );
         push(&mut uses, "[event] time_column", &ev.time_column);
+        push(
+            &mut uses,
+            "[event] time_of_day_column",
+            &ev.time_of_day_column,
+        );
+        push(&mut uses, "[event] timezone_column", &ev.timezone_column);
         push(&mut uses, "[event] id_column", &ev.id_column);
         push(&mut uses, "[event] group_by", &ev.group_by);
         push(&mut uses, "[event] ldu_column", &ev.ldu_column);
@@ -127,6 +133,8 @@ impl Mapping {
             name_column: col(&ev.name_column),
             action_source_column: col(&ev.action_source_column),
             time_column: col(&ev.time_column).expect("checked above"),
+            time_of_day_column: col(&ev.time_of_day_column),
+            timezone_column: col(&ev.timezone_column),
             id_column: col(&ev.id_column),
             value_column: col(&cd.value_column),
             currency_column: col(&cd.currency_column),
@@ -217,6 +225,10 @@ pub struct Plan {
     pub name_column: Option<usize>,
     pub action_source_column: Option<usize>,
     pub time_column: usize,
+    /// `[event] time_of_day_column`: joined to the date before parsing.
+    pub time_of_day_column: Option<usize>,
+    /// `[event] timezone_column`: the row's own zone.
+    pub timezone_column: Option<usize>,
     pub id_column: Option<usize>,
     pub value_column: Option<usize>,
     pub currency_column: Option<usize>,

@@ -59,6 +59,7 @@ pub struct LedgerHook {
 impl LedgerHook {
     /// An upload's hook: registers the run and drops expired entries.
     pub fn for_upload(store: SharedStore, spec: GateSpec) -> anyhow::Result<LedgerHook> {
+        let store = store.for_run(&spec.stop);
         store.expire(spec.sent_after())?;
         let hold = RunHold::start(SharedStore::clone(&store), &spec.upload_tag)?;
         Ok(LedgerHook {
@@ -69,6 +70,7 @@ impl LedgerHook {
     }
 
     pub fn for_dry_run(store: SharedStore, spec: GateSpec) -> LedgerHook {
+        let store = store.for_run(&spec.stop);
         LedgerHook {
             store,
             spec,
@@ -240,6 +242,17 @@ impl LedgerSink {
         });
         let claims = match answer {
             Ok(c) => c,
+            Err(_) if self.spec.stop.is_stopped() => {
+                // The stop ended the wait for the ledger: these rows are
+                // the stop's, not the ledger's.
+                self.end_lines(
+                    events,
+                    Status::Failed,
+                    Reason::Interrupted,
+                    "the run was stopped before this row was sent",
+                );
+                return Ok(Vec::new());
+            }
             Err(e) => {
                 let message = format!("{e:#}");
                 hold.broken.set(message.clone());

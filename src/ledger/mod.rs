@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 pub mod gate;
 pub mod open;
+mod pg_conn;
+pub mod postgres;
 pub mod run;
 pub mod sqlite;
 
@@ -128,6 +130,9 @@ pub trait Store: Send + Sync {
     /// The ledger as the user named it (a path, or a URL without its
     /// password), for errors.
     fn name(&self) -> &str;
+    /// This store with its waits ended by `stop` (a stopped run claims
+    /// nothing more; confirmations get the stop's grace).
+    fn for_run(self: Arc<Self>, stop: &crate::stop::RunStop) -> SharedStore;
     /// The runs that hold or held claims.
     fn runs(&self) -> anyhow::Result<Vec<RunRow>>;
     /// Adds (or refreshes) a run.

@@ -68,23 +68,37 @@ pub fn is_postgres(s: &str) -> bool {
     s.starts_with("postgres://") || s.starts_with("postgresql://")
 }
 
-/// A URL with its password replaced, for messages.
+/// A URL with its password replaced, for messages: the one in the user
+/// part (`postgres://user:secret@host`) and a `password=` parameter.
 pub fn redact(s: &str) -> String {
     if !is_postgres(s) {
         return s.to_owned();
     }
     let (scheme, rest) = s.split_once("://").unwrap_or(("postgres", s));
-    let (auth, host) = match rest.split_once('@') {
-        Some((a, h)) => (Some(a), h),
-        None => (None, rest),
+    let (main, query) = match rest.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (rest, None),
     };
-    match auth {
-        Some(a) => {
-            let user = a.split(':').next().unwrap_or("");
-            let hidden = if a.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}@{host}")
+    // The last '@' ends the user part: a password may hold an unescaped '@'.
+    let main = match main.rsplit_once('@') {
+        Some((auth, host)) if auth.contains(':') => {
+            let user = auth.split(':').next().unwrap_or("");
+            format!("{user}:***@{host}")
         }
-        None => s.to_owned(),
+        _ => main.to_owned(),
+    };
+    let query = query.map(|q| {
+        q.split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    match query {
+        Some(q) => format!("{scheme}://{main}?{q}"),
+        None => format!("{scheme}://{main}"),
     }
 }
 
@@ -106,10 +120,8 @@ pub fn open_store(
         LedgerChoice::At(s) => s.clone(),
     };
     if is_postgres(&target) {
-        anyhow::bail!(
-            "the ledger {}: PostgreSQL ledgers are not supported by this build yet; give --ledger PATH (a SQLite file)",
-            redact(&target)
-        );
+        let store = super::postgres::PgStore::open(&target, read_only)?;
+        return Ok(store.map(|s| Arc::new(s) as SharedStore));
     }
     let store = SqliteStore::open(std::path::Path::new(&target), read_only)?;
     Ok(store.map(|s| Arc::new(s) as SharedStore))
@@ -130,6 +142,10 @@ mod tests {
             "postgres://ci@db/offconv"
         );
         assert_eq!(redact("/var/lib/l.sqlite"), "/var/lib/l.sqlite");
+        assert_eq!(
+            redact("postgresql://ci:p@ss:w@rd@db/offconv?sslmode=require&password=again"),
+            "postgresql://ci:***@db/offconv?sslmode=require&password=***"
+        );
     }
 
     #[test]

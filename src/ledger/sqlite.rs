@@ -147,6 +147,11 @@ impl Store for SqliteStore {
         &self.name
     }
 
+    /// SQLite's only wait is its busy timeout, bounded on its own.
+    fn for_run(self: std::sync::Arc<Self>, _stop: &crate::stop::RunStop) -> super::SharedStore {
+        self
+    }
+
     fn runs(&self) -> anyhow::Result<Vec<RunRow>> {
         let conn = self.conn();
         let mut st = conn

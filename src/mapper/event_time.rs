@@ -1,17 +1,51 @@
-//! The sale's time: read in the mapping's zone and placed in Meta's window.
+//! The sale's time: read in the row's zone (`timezone_column`, else the
+//! mapping's), joined from a date and a time of day when the mapping says
+//! so, and placed in Meta's window.
 
+use super::row_zone::ZoneCache;
 use super::{Row, RowMapper};
 use crate::outcome::{Reason, Rejection};
 use crate::time::Placement;
 
+/// What reading a time reuses from row to row (one per worker).
+#[derive(Default)]
+pub struct TimeScratch {
+    zones: ZoneCache,
+    joined: String,
+}
+
 impl RowMapper {
-    pub(super) fn event_time(&self, rec: &Row<'_>, action_source: &str) -> Result<i64, Rejection> {
+    pub(super) fn event_time(
+        &self,
+        rec: &Row<'_>,
+        action_source: &str,
+        scratch: &mut TimeScratch,
+    ) -> Result<i64, Rejection> {
         let col = self.plan.time_column;
         let name = self.plan.column_name(col);
-        let t = self
-            .times
-            .parse(self.text(rec, col)?)
-            .map_err(|e| Rejection::new(Reason::BadTime, format!("column {name}: the time {e}")))?;
+        let date = self.text(rec, col)?;
+        let zone = self.row_zone(rec, &mut scratch.zones)?;
+        let (parsed, time_of_day) = match self.plan.time_of_day_column {
+            None => (self.times.parse_in(date, zone), None),
+            Some(tcol) => {
+                self.join_time_of_day(rec, date, tcol, &mut scratch.joined)?;
+                (self.times.parse_in(&scratch.joined, zone), Some(tcol))
+            }
+        };
+        let t = parsed.map_err(|e| {
+            let detail = match time_of_day {
+                None => format!("column {name}: the time {e}"),
+                Some(tcol) => format!(
+                    "columns {name} and {} (joined): the time {e}",
+                    self.plan.column_name(tcol)
+                ),
+            };
+            Rejection::new(Reason::BadTime, detail)
+        })?;
+        self.place(t, name, action_source)
+    }
+
+    fn place(&self, t: i64, name: &str, action_source: &str) -> Result<i64, Rejection> {
         match self.window.place(t, action_source) {
             Placement::Inside => Ok(t),
             Placement::TooOld { max_age_days } => Err(Rejection::new(

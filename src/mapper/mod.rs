@@ -11,12 +11,14 @@ mod event_time;
 mod filter;
 mod full_name;
 mod guard;
+mod joined_time;
 mod ldu;
 mod line_item;
 mod memo;
 mod order;
 mod private_id;
 mod row_country;
+mod row_zone;
 mod user_data;
 
 pub use order::{OrderVerdict, group_key};
@@ -60,6 +62,7 @@ pub struct Scratch {
     /// The length of the last event, to size the next one's buffer.
     event_len: usize,
     memo: memo::Memo,
+    times: event_time::TimeScratch,
 }
 
 /// Everything needed to map the records of one input.
@@ -257,7 +260,7 @@ impl RowMapper {
             }
             None => self.action_source.as_str(),
         };
-        let event_time = self.event_time(rec, action_source)?;
+        let event_time = self.event_time(rec, action_source, &mut scratch.times)?;
         // Written straight into the event, sized from the last one.
         let mut json = String::with_capacity(scratch.event_len + 64);
         json.push_str("{\"event_name\":");

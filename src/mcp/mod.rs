@@ -19,6 +19,7 @@ mod early_id;
 mod exports;
 mod lines;
 mod one_event;
+mod one_ledger;
 pub mod params;
 mod render;
 mod serve;
@@ -59,6 +60,9 @@ pub struct Settings {
     pub access_token_file: Option<PathBuf>,
     /// A fixed clock, for fixtures.
     pub now: Option<jiff::Timestamp>,
+    /// The ledger every tool uses, open for the server's life
+    /// ([`crate::ledger::LedgerChoice::Open`]), or `Off`.
+    pub ledger: crate::ledger::LedgerChoice,
 }
 
 const INSTRUCTIONS: &str = "offconv sends offline conversions (in-store, phone and other sales) to Meta's Conversions API. Give customer details raw: offconv normalizes and SHA-256 hashes them as Meta's own normalizer does (hash_value shows the result for one value); already-hashed values pass through. To send a whole CSV export, check it with validate_export first, then upload_export; each writes a per-row report whose reason and detail columns say why a row was rejected. list_datasets finds the dataset id of an ad account.";
@@ -130,7 +134,23 @@ impl OffconvServer {
             token,
             app_secret: self.app_secret(),
         };
-        let received = match one_event::send(destination, &event, &meta).await {
+        let held = match self
+            .claim(&dataset, &event.event_id, &meta.upload_tag, args.resend)
+            .await
+        {
+            Ok(one_ledger::Gate::Sent(info)) => {
+                return render::already_sent(format, &dataset, &event.event_id, &info);
+            }
+            Ok(one_ledger::Gate::Send(held)) => Some(held),
+            Ok(one_ledger::Gate::Unguarded) => None,
+            Err(message) => return render::failure(format, "ledger", &message),
+        };
+        let sent = one_event::send(destination, &event, &meta).await;
+        let ledger_note = match held {
+            Some(h) => one_ledger::settle(h, sent.is_ok(), &meta.upload_tag, now.as_second()).await,
+            None => None,
+        };
+        let received = match sent {
             Ok(received) => received,
             Err(message) => return render::failure(format, "not_sent", &message),
         };
@@ -143,6 +163,7 @@ impl OffconvServer {
             "test_event_code": meta.test_event_code,
             "match_keys": event.keys,
             "attempts": received.attempts,
+            "ledger_note": ledger_note,
         });
         let markdown = format!(
             "Sent to dataset {dataset}: Meta received {} event(s).\n\n- event_id: `{}`\n- fbtrace_id: `{}` (quote it to Meta support)\n- customer keys sent, hashed: {}\n- upload_tag: `{}`{}",
@@ -155,7 +176,9 @@ impl OffconvServer {
                 .as_deref()
                 .map(|c| format!("\n- test_event_code: `{c}` (Events Manager → Test events)"))
                 .unwrap_or_default()
-        );
+        ) + &ledger_note
+            .map(|n| format!("\n- ledger: {n}"))
+            .unwrap_or_default();
         render::success(format, markdown, &data)
     }
 
@@ -226,6 +249,7 @@ impl OffconvServer {
         spec.test_event_code = given(&args.test_event_code);
         spec.resume = args.resume;
         spec.force = args.force;
+        spec.resend = args.resend;
         match self.exports.run(spec, &ctx).await {
             Ok(outcome) => render::job_outcome(format, "sent", &outcome),
             Err(e) => render::export_failure(format, e),
@@ -413,6 +437,21 @@ impl OffconvServer {
         Ok(id)
     }
 
+    /// Asks the server's ledger about the event (`Unguarded` without one).
+    async fn claim(
+        &self,
+        dataset: &str,
+        event_id: &str,
+        upload_tag: &str,
+        resend: bool,
+    ) -> Result<one_ledger::Gate, String> {
+        let crate::ledger::LedgerChoice::Open(store) = &self.settings.ledger else {
+            return Ok(one_ledger::Gate::Unguarded);
+        };
+        let now = self.now().as_second();
+        one_ledger::claim(store.clone(), dataset, event_id, upload_tag, resend, now).await
+    }
+
     /// A job over one export with the server's settings.
     fn spec(&self, csv_path: &str, mapping_path: &str, report: PathBuf) -> JobSpec {
         let s = &self.settings;
@@ -427,6 +466,7 @@ impl OffconvServer {
         spec.api_version = s.api_version.clone();
         spec.access_token_file = s.access_token_file.clone();
         spec.now = s.now;
+        spec.ledger = s.ledger.clone();
         // Notes come back in the result; stderr is the client's log.
         spec.quiet = true;
         spec

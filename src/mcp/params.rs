@@ -90,6 +90,10 @@ pub struct SendOfflineEventArgs {
     pub upload_tag: Option<String>,
     /// Send as a test event (Events Manager → Test events shows the code).
     pub test_event_code: Option<String>,
+    /// Send it although the ledger says this event was sent to the dataset
+    /// before (it is then counted twice once Meta's 7 days are over).
+    #[serde(default)]
+    pub resend: bool,
     /// markdown (default) or json.
     #[serde(default)]
     pub response_format: ResponseFormat,
@@ -138,6 +142,10 @@ pub struct UploadExportArgs {
     /// Start over although a report of this job exists (it is replaced).
     #[serde(default)]
     pub force: bool,
+    /// Send rows the ledger holds as sent to the dataset already (and
+    /// record them again); without it they end skipped / already_sent.
+    #[serde(default)]
+    pub resend: bool,
     /// Send as test events (Events Manager → Test events).
     pub test_event_code: Option<String>,
     /// Where the per-row report goes. Default: `<csv_path>.report.csv`.

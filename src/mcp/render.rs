@@ -158,3 +158,31 @@ pub fn datasets_table(ad_account: &str, datasets: &[DatasetInfo]) -> String {
     }
     text
 }
+
+/// `send_offline_event` for an event the ledger holds as sent: not an
+/// error (nothing is wrong), but plainly not sent, and why.
+pub fn already_sent(
+    format: ResponseFormat,
+    dataset: &str,
+    event_id: &str,
+    info: &crate::ledger::SentInfo,
+) -> CallToolResult {
+    let detail = info.detail(dataset);
+    let first_sent_at = jiff::Timestamp::from_second(info.first_sent_at)
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    let data = json!({
+        "status": "skipped",
+        "reason": "already_sent",
+        "events_received": 0,
+        "event_id": event_id,
+        "dataset_id": dataset,
+        "first_sent_at": first_sent_at,
+        "first_upload_tag": info.upload_tag,
+        "detail": detail,
+    });
+    let markdown = format!(
+        "Not sent: event `{event_id}` was {detail} (resend: true in this tool). Sending it again would count the sale twice once Meta's 7 days of deduplication are over."
+    );
+    success(format, markdown, &data)
+}

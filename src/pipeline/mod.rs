@@ -346,7 +346,7 @@ fn run_stages<W: std::io::Write + Send + 'static>(
                 if lines.len() == rows as usize
                     && lines.iter().all(|l| l.status() == Status::Sent.as_str())
                 {
-                    summary.already_sent += u64::from(rows);
+                    summary.sent_by_earlier_run += u64::from(rows);
                     for (r, line) in lines.iter().enumerate() {
                         rejected.push(carried_over(outcome.seq + r as u64, line));
                     }
@@ -490,7 +490,7 @@ fn unread_lines(
             .as_deref_mut()
             .and_then(|p| p.take(marker.file, row));
         if let Some(line) = earlier.filter(|l| l.status() == Status::Sent.as_str()) {
-            summary.already_sent += 1;
+            summary.sent_by_earlier_run += 1;
             lines.push(carried_over(seq, &line));
             continue;
         }

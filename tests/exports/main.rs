@@ -6,13 +6,16 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod clover;
 mod dsfinvk;
 mod excel_1252;
 mod init_agrees;
 mod magento;
 mod shopify;
+mod square_transactions;
 mod stripe;
 mod sumup;
+mod toast;
 mod woocommerce;
 
 use std::collections::HashMap;
@@ -155,6 +158,9 @@ const READABLE: &[&str] = &[
     "magento",
     "stripe",
     "woocommerce",
+    "toast",
+    "clover",
+    "square_transactions",
     "sumup",
     "dsfinvk",
     "excel_1252",

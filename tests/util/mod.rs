@@ -2,6 +2,10 @@
 //! command builder, as ripgrep's tests do.
 #![allow(dead_code)]
 
+pub mod ledger;
+pub mod mcp;
+pub mod postgres;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -6,9 +6,19 @@
 //! a fold takes the earlier instant) instead of failing the row, because a
 //! sale at 01:30 on the night clocks change did happen.
 
+mod abbrev;
+pub mod format_check;
+mod zone_cell;
+pub mod zone_names;
+
+use std::sync::Arc;
+
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, fmt::strtime};
+
+use abbrev::{AbbrevFormat, Abbreviations};
+pub use zone_cell::parse_zone;
 
 /// Why a time could not be used. The `Display` text is the report detail
 /// (after the column name), so it never repeats the value itself.
@@ -29,38 +39,89 @@ pub enum TimeError {
         "has a year of fewer than four digits where time_format says %Y (use %y for a two-digit year)"
     )]
     ShortYear,
+    /// `%Z` read an abbreviation the row's zone never uses.
+    #[error(
+        "has a zone abbreviation (%Z) that its time zone never uses, so the offset it means is unknown"
+    )]
+    UnknownAbbreviation,
+}
+
+/// A zone times are read in: the mapping's `timezone`, or a row's own
+/// (`timezone_column`), with the abbreviations `%Z` may name in it
+/// (looked up only when the format has `%Z`).
+#[derive(Debug, Clone)]
+pub struct RowZone {
+    tz: TimeZone,
+    abbreviations: Arc<Abbreviations>,
+}
+
+impl RowZone {
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
 }
 
 /// Reads sale times for one mapping.
 #[derive(Debug, Clone)]
 pub struct TimeParser {
     format: Option<String>,
-    zone: TimeZone,
+    zone: RowZone,
     /// The format reads `%Y`: the year must have four digits.
     four_digit_year: bool,
+    /// The format reads `%Z`.
+    abbreviation: Option<AbbrevFormat>,
 }
 
 impl TimeParser {
     pub fn new(format: Option<String>, zone: TimeZone) -> TimeParser {
         let four_digit_year = format.as_deref().is_some_and(reads_four_digit_year);
-        TimeParser {
+        let abbreviation = format.as_deref().and_then(AbbrevFormat::new);
+        let mut parser = TimeParser {
             format,
-            zone,
+            zone: RowZone {
+                tz: TimeZone::UTC,
+                abbreviations: Arc::default(),
+            },
             four_digit_year,
-        }
+            abbreviation,
+        };
+        parser.zone = parser.zone(zone);
+        parser
     }
 
-    /// Unix seconds of `raw`.
+    /// `tz` ready for [`TimeParser::parse_in`]: with its abbreviations
+    /// when the format reads `%Z` (a walk over the zone's history, so a
+    /// caller resolves each distinct zone once).
+    pub fn zone(&self, tz: TimeZone) -> RowZone {
+        let abbreviations = if self.abbreviation.is_some() {
+            Arc::new(Abbreviations::of(&tz))
+        } else {
+            Arc::default()
+        };
+        RowZone { tz, abbreviations }
+    }
+
+    /// The mapping's zone, ready for [`TimeParser::parse_in`].
+    pub fn default_zone(&self) -> &RowZone {
+        &self.zone
+    }
+
+    /// Unix seconds of `raw`, read in the mapping's zone.
     pub fn parse(&self, raw: &str) -> Result<i64, TimeError> {
+        self.parse_in(raw, &self.zone)
+    }
+
+    /// Unix seconds of `raw`, a time without an offset read in `zone`.
+    pub fn parse_in(&self, raw: &str, zone: &RowZone) -> Result<i64, TimeError> {
         let s = raw.trim();
         if s.is_empty() {
             return Err(TimeError::Empty);
         }
         if let Some(fmt) = &self.format {
-            return self.parse_with_format(fmt, s);
+            return self.parse_with_format(fmt, s, zone);
         }
         if let Some(dt) = parse_civil(s)? {
-            return self.local(dt);
+            return local(&zone.tz, dt);
         }
         if s.bytes().all(|b| b.is_ascii_digit()) {
             let n: i64 = s.parse().map_err(|_| TimeError::Unparseable)?;
@@ -75,13 +136,30 @@ impl TimeParser {
             .map_err(|_| TimeError::Unparseable)
     }
 
-    fn parse_with_format(&self, fmt: &str, s: &str) -> Result<i64, TimeError> {
-        let tm = strtime::parse(fmt, s).map_err(|_| TimeError::FormatMismatch)?;
+    fn parse_with_format(&self, fmt: &str, s: &str, zone: &RowZone) -> Result<i64, TimeError> {
+        let (tm, abbreviation) = match &self.abbreviation {
+            Some(z) => {
+                let (tm, abbr) = z.parse(s).ok_or(TimeError::FormatMismatch)?;
+                (tm, Some(abbr))
+            }
+            None => (
+                strtime::parse(fmt, s).map_err(|_| TimeError::FormatMismatch)?,
+                None,
+            ),
+        };
         // strftime's %Y takes one to four digits; a sale is never dated
         // before the year 1000, so a shorter year is a two-digit one.
         if self.four_digit_year && tm.year().is_some_and(|y| y < 1000) {
             return Err(TimeError::ShortYear);
         }
+        let named = match abbreviation {
+            Some(abbr) => Some(
+                zone.abbreviations
+                    .offset(abbr)
+                    .ok_or(TimeError::UnknownAbbreviation)?,
+            ),
+            None => None,
+        };
         if tm.offset().is_some() {
             return tm
                 .to_timestamp()
@@ -89,16 +167,21 @@ impl TimeParser {
                 .map_err(|_| TimeError::Invalid);
         }
         let dt = tm.to_datetime().map_err(|_| TimeError::Invalid)?;
-        self.local(dt)
+        match named {
+            Some(offset) => offset
+                .to_timestamp(dt)
+                .map(|t| t.as_second())
+                .map_err(|_| TimeError::Invalid),
+            None => local(&zone.tz, dt),
+        }
     }
+}
 
-    fn local(&self, dt: DateTime) -> Result<i64, TimeError> {
-        self.zone
-            .to_ambiguous_timestamp(dt)
-            .compatible()
-            .map(|t| t.as_second())
-            .map_err(|_| TimeError::Invalid)
-    }
+fn local(zone: &TimeZone, dt: DateTime) -> Result<i64, TimeError> {
+    zone.to_ambiguous_timestamp(dt)
+        .compatible()
+        .map(|t| t.as_second())
+        .map_err(|_| TimeError::Invalid)
 }
 
 /// Whether `fmt` holds the directive `%Y` (not the literal `%%Y`).
@@ -274,6 +357,109 @@ mod tests {
         assert!(toast.parse("11/18/2026 11:06").is_err());
         assert!(reads_four_digit_year("%d.%m.%Y"));
         assert!(!reads_four_digit_year("%%Y %y"));
+    }
+
+    fn at(s: &str) -> i64 {
+        s.parse::<Timestamp>().unwrap().as_second()
+    }
+
+    #[test]
+    fn row_zones_with_their_daylight_saving_time() {
+        let p = TimeParser::new(None, TimeZone::UTC);
+        let eastern = p.zone(parse_zone("Eastern Time (US & Canada)").unwrap());
+        let berlin = p.zone(parse_zone("W. Europe Standard Time").unwrap());
+        let fixed = p.zone(parse_zone("UTC-5").unwrap());
+        assert_eq!(
+            p.parse_in("2026-07-01 12:00", &eastern),
+            Ok(at("2026-07-01T16:00:00Z"))
+        );
+        assert_eq!(
+            p.parse_in("2026-07-01 12:00", &fixed),
+            Ok(at("2026-07-01T17:00:00Z"))
+        );
+        // US fold 2026-11-01 01:30 (EDT, then EST): the earlier instant.
+        assert_eq!(
+            p.parse_in("2026-11-01 01:30", &eastern),
+            Ok(at("2026-11-01T05:30:00Z"))
+        );
+        // Europe fold 2026-10-25 02:30 (CEST, then CET): the earlier instant.
+        assert_eq!(
+            p.parse_in("2026-10-25 02:30", &berlin),
+            Ok(at("2026-10-25T00:30:00Z"))
+        );
+        // US gap 2026-03-08 02:30: moved forward an hour (03:30 EDT).
+        assert_eq!(
+            p.parse_in("2026-03-08 02:30", &eastern),
+            Ok(at("2026-03-08T07:30:00Z"))
+        );
+        // An offset in the value wins over the row's zone.
+        assert_eq!(
+            p.parse_in("2026-07-01T12:00:00+02:00", &eastern),
+            Ok(at("2026-07-01T10:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn abbreviations_fix_the_offset_they_name() {
+        let ny = TimeZone::get("America/New_York").unwrap();
+        let p = TimeParser::new(Some("%d-%b-%Y %I:%M %p %Z".into()), ny);
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM EST"),
+            Ok(at("2026-11-20T19:44:00Z"))
+        );
+        // EST is -05:00 even in July, EDT -04:00 even in January.
+        assert_eq!(
+            p.parse("01-Jul-2026 12:00 PM EST"),
+            Ok(at("2026-07-01T17:00:00Z"))
+        );
+        assert_eq!(
+            p.parse("15-Jan-2026 12:00 PM EDT"),
+            Ok(at("2026-01-15T16:00:00Z"))
+        );
+        // The fold is settled by the abbreviation.
+        assert_eq!(
+            p.parse("01-Nov-2026 01:30 AM EDT"),
+            Ok(at("2026-11-01T05:30:00Z"))
+        );
+        assert_eq!(
+            p.parse("01-Nov-2026 01:30 AM EST"),
+            Ok(at("2026-11-01T06:30:00Z"))
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM UTC"),
+            Ok(at("2026-11-20T14:44:00Z"))
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM est"),
+            Ok(at("2026-11-20T19:44:00Z"))
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM PST"),
+            Err(TimeError::UnknownAbbreviation)
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM CEST"),
+            Err(TimeError::UnknownAbbreviation)
+        );
+        assert_eq!(
+            p.parse("20-Nov-2026 02:44 PM"),
+            Err(TimeError::FormatMismatch)
+        );
+        // The row's zone decides which abbreviations are known.
+        let pacific = p.zone(parse_zone("Pacific Time").unwrap());
+        assert_eq!(
+            p.parse_in("20-Nov-2026 02:44 PM PST", &pacific),
+            Ok(at("2026-11-20T22:44:00Z"))
+        );
+        assert_eq!(
+            p.parse_in("20-Nov-2026 02:44 PM EST", &pacific),
+            Err(TimeError::UnknownAbbreviation)
+        );
+        let strict = TimeParser::new(Some("%d-%b-%Y %H:%M %Z".into()), TimeZone::UTC);
+        assert_eq!(
+            strict.parse("20-Nov-26 14:44 UTC"),
+            Err(TimeError::ShortYear)
+        );
     }
 
     #[test]
