@@ -3,8 +3,9 @@
 of the keys that read it (issue 14, BENCHMARKS.md): Windows-1252 bytes
 (`[csv] encoding`), `;` fields, decimal commas with `.` thousands groups
 (`decimal_separator = ","`), a `€` after the amounts of half the orders
-(the symbol check), each line's total instead of its unit price (`line_total_column`)
-and Square-style quantities (`2,0`) on a third of the lines.
+(the symbol check), each line's total instead of its unit price
+(`line_total_column`) and Square-style quantities (`2,0`) on a third of
+the lines.
 
     cargo run --release --example gen_sales -- --rows 100000 --line-items --mix international --out in.csv
     python3 benches/european.py in.csv european.csv
