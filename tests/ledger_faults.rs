@@ -203,3 +203,39 @@ fn postgres_stopped_mid_run_stops_the_run_and_nothing_is_sent_unclaimed() {
     let unclaimed: Vec<_> = delivered.difference(&held).collect();
     assert!(unclaimed.is_empty(), "sent without a claim: {unclaimed:?}");
 }
+
+/// Ctrl-C during an upload with a PostgreSQL ledger ends the run as
+/// interrupted (exit 130), not as a ledger failure: the stop ends the
+/// ledger's waits, and those ends are not the ledger's fault.
+#[test]
+fn sigint_with_a_postgres_ledger_is_an_interruption() {
+    let t = TestDir::new();
+    let Some(ledger) = Ledger::named("postgres", "sigint") else {
+        return;
+    };
+    let l = ledger.arg();
+    let sb = sandbox(&t);
+    let input = write_orders(&t, "a.csv", 0, 400);
+    let mut cmd = upload(&t, &sb, &input, "r.csv", &["--ledger", &l, "--rate", "5"]);
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the upload");
+    wait_for_lines(&t.path("r.csv"), 41, 60);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let rows = read_report(&t.path("r.csv"));
+    each_row_once(&rows, 400);
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "sent" || (r.status == "failed" && r.reason == "interrupted")),
+        "{stderr}"
+    );
+    drop(sb);
+}

@@ -360,7 +360,7 @@ impl Forwarder {
                 &self.spec.upload_tag,
                 self.spec.entry_now(),
             ) {
-                self.broken.set(format!("{e:#}"));
+                self.broken.record(&e);
             }
         }
     }

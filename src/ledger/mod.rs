@@ -34,6 +34,19 @@ pub const KEEP_DAYS: i64 = 69;
 /// Seconds per day.
 pub const DAY: i64 = 86_400;
 
+/// The error of a ledger wait that the run's stop ended (not a fault of
+/// the ledger: the run ends as its stop says, not as a ledger failure).
+#[derive(Debug)]
+pub struct StoppedWait;
+
+impl std::fmt::Display for StoppedWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the run was stopped")
+    }
+}
+
+impl std::error::Error for StoppedWait {}
+
 /// How a first send is remembered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentInfo {

@@ -279,9 +279,8 @@ enum Failure {
 impl Failure {
     fn into_error(self, what: &str, name: &str) -> anyhow::Error {
         match self {
-            Failure::Stopped => {
-                anyhow::anyhow!("cannot {what} the ledger {name}: the run was stopped")
-            }
+            Failure::Stopped => anyhow::Error::new(super::StoppedWait)
+                .context(format!("cannot {what} the ledger {name}")),
             Failure::TimedOut => anyhow::anyhow!(
                 "cannot {what} the ledger {name}: no answer within {} s",
                 CALL_TIMEOUT.as_secs()

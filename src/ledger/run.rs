@@ -21,6 +21,12 @@ impl Broken {
         let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
         m.get_or_insert(message);
     }
+    /// Records a ledger error, unless the run's stop ended the wait.
+    pub fn record(&self, e: &anyhow::Error) {
+        if e.downcast_ref::<super::StoppedWait>().is_none() {
+            self.set(format!("{e:#}"));
+        }
+    }
     pub fn get(&self) -> Option<String> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
@@ -58,7 +64,7 @@ impl RunHold {
                         rx.recv_timeout(HEARTBEAT)
                     {
                         if let Err(e) = store.heartbeat(&run_id, unix_now()) {
-                            broken.set(format!("{e:#}"));
+                            broken.record(&e);
                         }
                     }
                 })?
