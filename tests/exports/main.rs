@@ -12,6 +12,7 @@ mod excel_1252;
 mod init_agrees;
 mod magento;
 mod shopify;
+mod square_items;
 mod square_transactions;
 mod stripe;
 mod sumup;
@@ -165,6 +166,7 @@ const READABLE: &[&str] = &[
     "dsfinvk",
     "excel_1252",
     "shopify",
+    "square_items",
 ];
 
 /// The mapping's `[csv] delimiter`, for counting the export's records.
