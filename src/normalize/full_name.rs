@@ -263,7 +263,11 @@ mod tests {
             honorific in proptest::sample::select(vec!["", "Mr ", "Mrs. ", "Dr. ", "Prof. Dr. ", "Herr ", "Sra. ", "M. "]),
             suffix in proptest::sample::select(vec!["", " Jr.", ", Jr.", " III", " PhD", " Sr", ", Ph.D."]),
         ) {
-            proptest::prop_assume!(!is_honorific(&first) && !is_suffix(&last) && !is_suffix(&first));
+            // A last name that is itself an honorific ("Mr") is read as one at
+            // the start of "Last, First": no rule can tell it from a title.
+            proptest::prop_assume!(
+                !is_honorific(&first) && !is_honorific(&last) && !is_suffix(&last) && !is_suffix(&first)
+            );
             for full in [
                 format!("{first} {last}"),
                 format!("{last}, {first}"),
