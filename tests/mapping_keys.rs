@@ -6,27 +6,6 @@ mod util;
 
 use util::*;
 
-/// Runs `validate` on `csv` with `mapping`, expecting exit `code`.
-fn validate(t: &TestDir, csv: &str, mapping: &str, code: i32) -> std::process::Output {
-    t.write("in.csv", csv);
-    t.write("m.toml", mapping);
-    let args = [
-        "validate",
-        "in.csv",
-        "--mapping",
-        "m.toml",
-        "--now",
-        NOW,
-        "--report",
-        "report.csv",
-        "--payloads",
-        "payloads.ndjson",
-        "--summary-json",
-        "summary.json",
-    ];
-    run_expect(&mut t.cmd(&args), code)
-}
-
 fn summary(t: &TestDir) -> serde_json::Value {
     serde_json::from_str(&t.read("summary.json")).expect("summary JSON")
 }
@@ -55,7 +34,7 @@ fn filter_skips_rows_apart_and_never_fails_the_run() {
         o4,2026-11-20 10:00,13.00,d@example.com,paid,false,pending\n\
         o5,2026-11-20 10:00,14.00,e@example.com,paid,,COMPLETED\n\
         o6,2026-11-20 10:00,x,f@example.com,voided,,paid\n";
-    let out = validate(&t, csv, FILTERED, 0);
+    let out = validate_text(&t, csv, FILTERED, 0);
     let report = read_report(&t.path("report.csv"));
     let status: Vec<(&str, &str)> = report
         .iter()
@@ -94,7 +73,7 @@ fn filter_skips_rows_apart_and_never_fails_the_run() {
 fn filter_column_must_exist() {
     let t = TestDir::new();
     let csv = "id,t,v,em,Status\no1,2026-11-20 10:00,10.00,a@example.com,paid\n";
-    let out = validate(&t, csv, FILTERED, 2);
+    let out = validate_text(&t, csv, FILTERED, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("[filter] skip = \"Financial Status\""),
@@ -125,7 +104,7 @@ skip = { "Status" = ["refunded"] }
         A,2026-11-20 10:00,,s2,1,5.00,refunded\n\
         B,2026-11-20 10:00,b@example.com,s1,2,5.00,paid\n\
         B,2026-11-20 10:00,,s2,1,5.00,refunded\n";
-    validate(&t, csv, mapping, 0);
+    validate_text(&t, csv, mapping, 0);
     let report = read_report(&t.path("report.csv"));
     let status: Vec<&str> = report.iter().map(|r| r.status.as_str()).collect();
     // A: the first non-empty Status is "refunded": all its rows skipped.
@@ -161,7 +140,7 @@ phone_region = "US"
     let csv = "id,t,v,em,ph,zip\n\
         '0001,2026-11-20 10:00,'12.50,a@example.com,'+1 415 555 0100,'02134\n\
         =\"0002\",2026-11-20 10:00,=\"12.50\",a@example.com,=\"4155550100\",=\"02134\"\n";
-    validate(&t, csv, mapping, 0);
+    validate_text(&t, csv, mapping, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     assert_eq!(events.len(), 2);
     for (e, id) in events.iter().zip(["0001", "0002"]) {
@@ -182,7 +161,7 @@ fn four_digit_year_is_strict_and_two_digit_years_read_with_y() {
         )
     };
     let csv = "t,v,em\n11/20/26 10:00,1.00,a@example.com\n11/20/2026 10:00,1.00,a@example.com\n";
-    validate(&t, csv, &mapping("%m/%d/%Y %H:%M"), 1);
+    validate_text(&t, csv, &mapping("%m/%d/%Y %H:%M"), 1);
     let report = read_report(&t.path("report.csv"));
     assert_eq!(
         (report[0].status.as_str(), report[0].reason.as_str()),
@@ -191,7 +170,7 @@ fn four_digit_year_is_strict_and_two_digit_years_read_with_y() {
     assert!(report[0].detail.contains("four digits"), "{report:?}");
     assert_eq!(report[1].status, "valid");
     // Toast's MM/DD/YY: 2026-11-20 10:00 in New York is 15:00 UTC.
-    validate(
+    validate_text(
         &t,
         "t,v,em\n11/20/26 10:00,1.00,a@example.com\n",
         &mapping("%m/%d/%y %H:%M"),

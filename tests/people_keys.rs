@@ -7,25 +7,6 @@ mod util;
 
 use util::*;
 
-/// Runs `validate` on `csv` with `mapping`, expecting exit `code`.
-fn validate(t: &TestDir, csv: &str, mapping: &str, code: i32) -> std::process::Output {
-    t.write("in.csv", csv);
-    t.write("m.toml", mapping);
-    let args = [
-        "validate",
-        "in.csv",
-        "--mapping",
-        "m.toml",
-        "--now",
-        NOW,
-        "--report",
-        "report.csv",
-        "--payloads",
-        "payloads.ndjson",
-    ];
-    run_expect(&mut t.cmd(&args), code)
-}
-
 fn sha(s: &str) -> String {
     use sha2::Digest as _;
     const_hex::encode(sha2::Sha256::digest(s.as_bytes()))
@@ -64,7 +45,7 @@ fn full_names_are_split_into_fn_and_ln() {
         o3,2026-11-20 10:00,1.00,Cher,60601\n\
         o4,2026-11-20 10:00,1.00,Frau Müller,60601\n\
         o5,2026-11-20 10:00,1.00,MR JOHN Q. SMITH III,60601\n";
-    validate(&t, csv, FULL_NAME_ONLY, 0);
+    validate_text(&t, csv, FULL_NAME_ONLY, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     let names: Vec<(Vec<String>, Vec<String>)> = events
         .iter()
@@ -95,7 +76,7 @@ fn a_mapped_fn_or_ln_wins_and_an_empty_one_takes_the_full_name() {
         o2,2026-11-20 10:00,1.00,Johnny Smith,,Smythe\n\
         o3,2026-11-20 10:00,1.00,Johnny Smith,John,\n\
         o4,2026-11-20 10:00,1.00,Johnny Smith,,\n";
-    validate(&t, csv, &mapping, 0);
+    validate_text(&t, csv, &mapping, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     let names: Vec<(Vec<String>, Vec<String>)> = events
         .iter()
@@ -123,7 +104,7 @@ fn a_full_name_alone_is_a_weak_key() {
         o2,2026-11-20 10:00,1.00,Mr Smith,m\n\
         o3,2026-11-20 10:00,1.00,Ada Lovelace,f\n\
         o4,2026-11-20 10:00,1.00,Dr.,f\n";
-    validate(&t, csv, &mapping, 1);
+    validate_text(&t, csv, &mapping, 1);
     let report = read_report(&t.path("report.csv"));
     let status: Vec<(&str, &str)> = report
         .iter()
@@ -139,7 +120,7 @@ fn a_full_name_alone_is_a_weak_key() {
         ]
     );
     let t = TestDir::new();
-    let out = validate(
+    let out = validate_text(
         &t,
         "id,t,v,Billing Name,zip\no1,2026-11-20 10:00,1.00,Dr.,\n",
         FULL_NAME_ONLY,
@@ -170,7 +151,7 @@ item_price_column = "p"
     let csv = "order,t,em,Name,sku,q,p\n\
         A,2026-11-20 10:00,a@example.com,,s1,1,5.00\n\
         A,2026-11-20 10:00,,\"Lovelace, Ada\",s2,1,5.00\n";
-    validate(&t, csv, mapping, 0);
+    validate_text(&t, csv, mapping, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     assert_eq!(hashes(&events[0], "fn"), [sha("ada")]);
     assert_eq!(hashes(&events[0], "ln"), [sha("lovelace")]);
@@ -180,10 +161,10 @@ item_price_column = "p"
 fn full_name_takes_one_column() {
     let t = TestDir::new();
     let mapping = FULL_NAME_ONLY.replace("\"Billing Name\"", "[\"a\", \"b\"]");
-    let out = validate(&t, "id,t,v,a,b,zip\n", &mapping, 2);
+    let out = validate_text(&t, "id,t,v,a,b,zip\n", &mapping, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("full_name takes one column"), "{stderr}");
-    let out = validate(&t, "id,t,v,Name,zip\n", FULL_NAME_ONLY, 2);
+    let out = validate_text(&t, "id,t,v,Name,zip\n", FULL_NAME_ONLY, 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("[user_data] full_name = \"Billing Name\""),
@@ -216,7 +197,7 @@ fn a_rows_own_country_is_its_phone_region() {
         none,2026-11-20 10:00,1.00,082 555 0101,8001,\n\
         odd,2026-11-20 10:00,1.00,082 555 0101,8001,Atlantis\n\
         plus,2026-11-20 10:00,1.00,+27 82 555 0101,8001,US\n";
-    validate(&t, csv, SHOP_IN_ZA, 0);
+    validate_text(&t, csv, SHOP_IN_ZA, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     let phones: Vec<(&str, Vec<String>)> = events
         .iter()
@@ -247,7 +228,7 @@ fn a_us_rows_nine_digit_zip_keeps_five_digits_from_the_rows_own_country() {
     let csv = "id,t,v,em,zip,country\n\
         us,2026-11-20 10:00,1.00,a@example.com,606011234,US\n\
         za,2026-11-20 10:00,1.00,a@example.com,606011234,ZA\n";
-    validate(&t, csv, &mapping, 0);
+    validate_text(&t, csv, &mapping, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     assert_eq!(hashes(&events[0], "zp"), [sha("60601")]);
     assert_eq!(hashes(&events[1], "zp"), [sha("606011234")]);
@@ -272,7 +253,7 @@ phone_region = "JP"
     let csv = "id,t,v,em,phone\n\
         a,2026-11-20 10:00,1200,a@example.jp,０９０-１２３４-５６７８\n\
         b,2026-11-20 10:00,1200,b@example.jp,＋８１　３－１２３４－５６７８\n";
-    validate(&t, csv, mapping, 0);
+    validate_text(&t, csv, mapping, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     assert_eq!(hashes(&events[0], "ph"), [sha("819012345678")]);
     assert_eq!(hashes(&events[1], "ph"), [sha("81312345678")]);
@@ -337,7 +318,7 @@ const LDU_CSV: &str = "id,t,v,em,Do Not Sell\n\
 #[test]
 fn ldu_fields_go_on_the_events_the_mapping_or_the_row_puts_under_ldu() {
     let t = TestDir::new();
-    validate(&t, LDU_CSV, LDU_MAPPING, 1);
+    validate_text(&t, LDU_CSV, LDU_MAPPING, 1);
     let report = read_report(&t.path("report.csv"));
     assert_eq!(
         (report[4].status.as_str(), report[4].reason.as_str()),
@@ -375,7 +356,7 @@ fn ldu_fields_go_on_the_events_the_mapping_or_the_row_puts_under_ldu() {
         "ldu_column = \"Do Not Sell\"",
         "data_processing_options = [\"LDU\"]\ndata_processing_options_country = 1\ndata_processing_options_state = 1000",
     );
-    validate(&t, LDU_CSV, &every, 0);
+    validate_text(&t, LDU_CSV, &every, 0);
     let events = read_payload_events(&t.path("payloads.ndjson"));
     assert_eq!(events.len(), 5);
     for e in &events {
@@ -389,7 +370,7 @@ fn ldu_fields_go_on_the_events_the_mapping_or_the_row_puts_under_ldu() {
             "data_processing_options = []",
         ),
     ] {
-        validate(&t, LDU_CSV, &mapping, 0);
+        validate_text(&t, LDU_CSV, &mapping, 0);
         for e in read_payload_events(&t.path("payloads.ndjson")) {
             assert_eq!(ldu(&e), None, "{e}");
             assert!(e.get("data_processing_options_state").is_none(), "{e}");

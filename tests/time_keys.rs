@@ -6,24 +6,6 @@ mod util;
 
 use util::*;
 
-fn validate(t: &TestDir, csv: &str, mapping: &str, code: i32) -> std::process::Output {
-    t.write("in.csv", csv);
-    t.write("m.toml", mapping);
-    let args = [
-        "validate",
-        "in.csv",
-        "--mapping",
-        "m.toml",
-        "--now",
-        NOW,
-        "--report",
-        "report.csv",
-        "--payloads",
-        "payloads.ndjson",
-    ];
-    run_expect(&mut t.cmd(&args), code)
-}
-
 /// `event_time` of each sent event by its id, as RFC 3339 UTC.
 fn times(t: &TestDir) -> Vec<(String, String)> {
     read_payload_events(&t.path("payloads.ndjson"))
@@ -72,7 +54,7 @@ fn date_and_time_apart_are_read_in_each_rows_zone() {
         usgap,2026-03-08,02:30:00,Eastern Time (US & Canada),i@example.com\n\
         nozone,2026-11-20,18:05:12,Atlantis Time,j@example.com\n\
         notime,2026-11-20,,Eastern Time (US & Canada),k@example.com\n";
-    validate(&t, csv, SPLIT, 1);
+    validate_text(&t, csv, SPLIT, 1);
     assert_eq!(time_of(&t, "ny"), "2026-11-20T23:05:12Z");
     assert_eq!(time_of(&t, "la"), "2026-11-21T02:05:12Z");
     assert_eq!(time_of(&t, "ber"), "2026-11-20T17:05:12Z");
@@ -128,7 +110,7 @@ em = "em"
         a,11/20/26,06:45 PM,a@example.com\n\
         b,11/20/26,25:00 PM,b@example.com\n\
         c,11/20/2026,06:45 PM,c@example.com\n";
-    validate(&t, csv, mapping, 1);
+    validate_text(&t, csv, mapping, 1);
     assert_eq!(time_of(&t, "a"), "2026-11-21T00:45:00Z");
     let report = read_report(&t.path("report.csv"));
     for r in &report[1..] {
@@ -161,7 +143,7 @@ em = "em"
         edtfold,01-Nov-2026 01:30 AM EDT,d@example.com\n\
         pst,23-Nov-2026 06:00 PM PST,e@example.com\n\
         none,23-Nov-2026 06:00 PM,f@example.com\n";
-    validate(&t, csv, mapping, 1);
+    validate_text(&t, csv, mapping, 1);
     assert_eq!(time_of(&t, "est"), "2026-11-20T19:44:00Z");
     assert_eq!(time_of(&t, "edt"), "2026-10-31T15:15:00Z");
     assert_eq!(time_of(&t, "estfold"), "2026-11-01T06:30:00Z");
@@ -193,7 +175,7 @@ fn a_time_format_directive_offconv_cannot_read_stops_the_run() {
         let mapping = format!(
             "[event]\ntime_column = \"t\"\ntime_format = \"{fmt}\"\n[user_data]\nem = \"em\"\n"
         );
-        let out = validate(&t, csv, &mapping, 2);
+        let out = validate_text(&t, csv, &mapping, 2);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("m.toml"), "{stderr}");
         assert!(stderr.contains("[event] time_format"), "{stderr}");
@@ -206,7 +188,7 @@ fn a_time_format_directive_offconv_cannot_read_stops_the_run() {
 fn time_columns_must_exist() {
     let t = TestDir::new();
     let csv = "Date,em\n2026-11-20,a@example.com\n";
-    let out = validate(
+    let out = validate_text(
         &t,
         csv,
         SPLIT.replace("id_column = \"id\"\n", "").as_str(),

@@ -8,43 +8,6 @@ use std::collections::BTreeMap;
 use super::util::*;
 use super::*;
 
-/// `validate` of a system's export with the mapping at `mapping`.
-fn validate_with(t: &TestDir, system: &str, mapping: &str, tag: &str) -> Export {
-    let report = format!("{tag}.report.csv");
-    let dump = format!("{tag}.ndjson");
-    let out = t
-        .cmd(&[
-            "validate",
-            &export_file(system).display().to_string(),
-            "--mapping",
-            mapping,
-            "--now",
-            NOW,
-            "--report",
-            &report,
-            "--payloads",
-            &dump,
-        ])
-        .output()
-        .expect("run offconv");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        t.path(&report).exists(),
-        "{system} ({tag}): no report; stderr:\n{stderr}"
-    );
-    let events = if t.path(&dump).exists() {
-        read_payload_events(&t.path(&dump))
-    } else {
-        Vec::new()
-    };
-    Export {
-        code: out.status.code(),
-        stderr,
-        report: read_report(&t.path(&report)),
-        events,
-    }
-}
-
 /// Events by event id.
 fn by_id(e: &Export) -> BTreeMap<String, serde_json::Value> {
     e.events

@@ -92,39 +92,46 @@ pub fn export_file(system: &str) -> PathBuf {
 /// `offconv validate` of a system's export with its `mapping.toml`, at the
 /// corpus clock, with the report and the payload dump read back.
 pub fn validate(system: &str) -> Export {
-    let t = TestDir::new();
-    let input = export_file(system);
     let mapping = folder(system).join("mapping.toml");
+    validate_with(&TestDir::new(), system, &mapping.display().to_string(), "v")
+}
+
+/// `offconv validate` of a system's export with the mapping at `mapping`,
+/// at the corpus clock; the report and dump are `<tag>.report.csv` and
+/// `<tag>.ndjson` in `t`, read back.
+pub fn validate_with(t: &TestDir, system: &str, mapping: &str, tag: &str) -> Export {
+    let report = format!("{tag}.report.csv");
+    let dump = format!("{tag}.ndjson");
     let out = t
         .cmd(&[
             "validate",
-            &input.display().to_string(),
+            &export_file(system).display().to_string(),
             "--mapping",
-            &mapping.display().to_string(),
+            mapping,
             "--now",
             NOW,
             "--report",
-            "r.csv",
+            &report,
             "--payloads",
-            "p.ndjson",
+            &dump,
         ])
         .output()
         .expect("run offconv");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
-        t.path("r.csv").exists(),
-        "{system}: no report; exit {:?}, stderr:\n{stderr}",
+        t.path(&report).exists(),
+        "{system} ({tag}): no report; exit {:?}, stderr:\n{stderr}",
         out.status.code()
     );
-    let events = if t.path("p.ndjson").exists() {
-        read_payload_events(&t.path("p.ndjson"))
+    let events = if t.path(&dump).exists() {
+        read_payload_events(&t.path(&dump))
     } else {
         Vec::new()
     };
     Export {
         code: out.status.code(),
         stderr,
-        report: read_report(&t.path("r.csv")),
+        report: read_report(&t.path(&report)),
         events,
     }
 }

@@ -76,6 +76,30 @@ pub fn run_expect(cmd: &mut Command, code: i32) -> Output {
     out
 }
 
+/// `offconv validate` of `csv` with `mapping` (written as `in.csv` and
+/// `m.toml` in `t`), at the fixtures' clock, expecting exit `code`; the
+/// report, dump and summary go to `report.csv`, `payloads.ndjson` and
+/// `summary.json`.
+pub fn validate_text(t: &TestDir, csv: &str, mapping: &str, code: i32) -> Output {
+    t.write("in.csv", csv);
+    t.write("m.toml", mapping);
+    let args = [
+        "validate",
+        "in.csv",
+        "--mapping",
+        "m.toml",
+        "--now",
+        NOW,
+        "--report",
+        "report.csv",
+        "--payloads",
+        "payloads.ndjson",
+        "--summary-json",
+        "summary.json",
+    ];
+    run_expect(&mut t.cmd(&args), code)
+}
+
 /// Runs with `input` on stdin.
 pub fn run_stdin(cmd: &mut Command, input: &[u8], code: i32) -> Output {
     use std::io::Write;
