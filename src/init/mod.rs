@@ -304,7 +304,12 @@ pub fn guess_with(sample: &Sample, support: Support) -> Guess {
         settings::normalize_settings(&columns, &region, &user_data, &currency, &mut checks);
     let filter = filter::propose(&columns);
     let action_source = channel::action_source(&columns);
-    let unplaced = placer.leftovers(&claims);
+    // A column the filter reads is placed: it is no longer "not placed".
+    let unplaced = placer
+        .leftovers(&claims)
+        .into_iter()
+        .filter(|p| !filter.iter().any(|f| f.column == p.column))
+        .collect();
 
     Guess {
         input: sample.name.clone(),

@@ -115,10 +115,12 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
             "no order id column: event_id is derived from each row",
         ),
     }
-    if let Some(lines) = &guess.lines {
-        group_lines(&mut out, lines, guess.support.line_total);
+    // LDU keys belong to [event]: group_lines writes them before
+    // [contents] opens.
+    match &guess.lines {
+        Some(lines) => group_lines(&mut out, lines, guess.support.line_total),
+        None => ldu_lines(&mut out),
     }
-    ldu_lines(&mut out);
 
     if !guess.filter.is_empty() {
         let header = if guess.support.filter {
@@ -154,9 +156,7 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
             &format!("{}; needs decimal_separator = \",\"", p.why),
         ),
         (Some(p), _) => pick_line(&mut out, "value_column", p),
-        (None, _) if guess.lines.is_some() => out.push_str(
-            "# value_column: not needed, each order's value = Σ quantity × item_price of its lines\n",
-        ),
+        (None, _) if guess.lines.is_some() => out.push_str(order_value_line(guess)),
         (None, Some(p)) => {
             let _ = writeln!(out, "# TODO: {}", one_line(&p.why));
             line(
@@ -280,6 +280,19 @@ pub fn render_mapping(guess: &Guess, mapping_path: &str) -> String {
     out
 }
 
+/// Why a grouped order needs no value column: its lines add up to it.
+fn order_value_line(guess: &Guess) -> &'static str {
+    let by_line_total = guess
+        .lines
+        .as_ref()
+        .is_some_and(|l| l.line_total && guess.support.line_total);
+    if by_line_total {
+        "# value_column: not needed, each order's value = Σ the line totals of its lines\n"
+    } else {
+        "# value_column: not needed, each order's value = Σ quantity × item_price of its lines\n"
+    }
+}
+
 /// Limited Data Use, commented out: whether a store's customers opted out
 /// is the store's decision, never a guess from the export.
 fn ldu_lines(out: &mut String) {
@@ -330,6 +343,7 @@ fn group_lines(out: &mut String, lines: &LineItems, supported_line_total: bool) 
             )
         );
     }
+    ldu_lines(out);
     out.push_str(
         "\n[contents]\n\
          # One row per line item: the rows of an order become its event's contents.\n",

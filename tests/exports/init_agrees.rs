@@ -29,18 +29,22 @@ fn verdicts(e: &Export) -> BTreeMap<u64, (String, String)> {
         .collect()
 }
 
-/// The systems whose init mapping is checked: each joins once its
-/// hand-written mapping loads and init writes the keys it needs live.
-const INIT_AGREES: &[&str] = &["woocommerce", "shopify", "stripe", "magento"];
-
 /// What no export says and init leaves as a TODO for the user: the line
 /// init writes commented out, and the line the user writes for it (the
-/// hand-written mapping's). Magento's grid export carries no zone.
-const USER_SETS: &[(&str, &str, &str)] = &[(
-    "magento",
-    "# timezone = \"America/Chicago\"",
-    "timezone = \"America/Los_Angeles\"",
-)];
+/// hand-written mapping's). Magento's grid export and Toast's check
+/// details carry no zone.
+const USER_SETS: &[(&str, &str, &str)] = &[
+    (
+        "magento",
+        "# timezone = \"America/Chicago\"",
+        "timezone = \"America/Los_Angeles\"",
+    ),
+    (
+        "toast",
+        "# timezone = \"America/Chicago\"",
+        "timezone = \"America/Chicago\"",
+    ),
+];
 
 /// init's mapping with the TODO lines a user must fill filled; each TODO
 /// must be there as init wrote it.
@@ -58,7 +62,8 @@ fn as_the_user_completes_it(system: &str, written: &str) -> String {
 
 #[test]
 fn init_gives_the_events_of_the_hand_written_mapping() {
-    for system in INIT_AGREES {
+    // Every system of the corpus: init must agree on each.
+    for system in READABLE {
         let t = TestDir::new();
         // A copy under its own name: the mapping's comments name the file
         // as given, and the snapshot must not hold this machine's path.
@@ -86,6 +91,37 @@ fn init_gives_the_events_of_the_hand_written_mapping() {
             by_id(&by_init),
             by_id(&by_hand),
             "{system}: events with init's mapping differ"
+        );
+    }
+}
+
+/// init's commented LDU lines sit in `[event]`, where the loader reads
+/// them: uncommented in a line-item mapping (where `[contents]` follows
+/// `[event]`), they put every event under LDU.
+#[test]
+fn init_ldu_lines_work_when_uncommented() {
+    let t = TestDir::new();
+    let source = export_file("shopify");
+    std::fs::copy(&source, t.path("orders_export.csv")).expect("copy the export");
+    run_expect(
+        &mut t.cmd(&["init", "orders_export.csv", "-o", "init.toml", "-q"]),
+        0,
+    );
+    let written = t.read("init.toml");
+    let todo = "# data_processing_options = [\"LDU\"]";
+    assert!(written.contains(todo), "{written}");
+    assert!(written.contains("[contents]"), "{written}");
+    t.write(
+        "init.toml",
+        written.replacen(todo, "data_processing_options = [\"LDU\"]", 1),
+    );
+    let e = validate_with(&t, "shopify", "init.toml", "ldu");
+    assert!(!e.events.is_empty(), "{}", e.stderr);
+    for ev in &e.events {
+        assert_eq!(
+            ev["data_processing_options"],
+            serde_json::json!(["LDU"]),
+            "{ev}"
         );
     }
 }
