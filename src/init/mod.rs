@@ -17,8 +17,10 @@ mod clock;
 mod customer;
 mod decimal;
 mod filter;
+mod item_names;
 mod lines;
 mod names;
+mod order_shape;
 mod profile;
 mod render;
 mod sample;
@@ -212,7 +214,7 @@ pub fn guess_with(sample: &Sample, support: Support) -> Guess {
     if let Some((index, pick)) = &order_id
         && !columns[*index].profile.unique
     {
-        let order_shape = lines::OrderShape::of(&columns[*index].values);
+        let order_shape = order_shape::OrderShape::of(&columns[*index].values);
         match lines::find_items(&columns, &claims.claims, &placer.used, rows, comma) {
             Ok(items) => {
                 for i in items.indexes() {

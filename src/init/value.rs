@@ -3,13 +3,14 @@
 
 use super::claims::{Column, Placer};
 use super::names::Role;
+use super::order_shape;
 use super::profile;
 use super::settings::Region;
 use super::{CurrencyGuess, Pick, lines};
 
 /// The checks on a line-item export's order column: rows that cannot
 /// join an order at upload.
-pub(super) fn line_checks(column: &str, shape: &lines::OrderShape, checks: &mut Vec<String>) {
+pub(super) fn line_checks(column: &str, shape: &order_shape::OrderShape, checks: &mut Vec<String>) {
     if shape.returning > 0 {
         let example = shape
             .first_returning
@@ -42,7 +43,7 @@ pub(super) fn line_checks(column: &str, shape: &lines::OrderShape, checks: &mut 
 pub(super) fn order_total(
     columns: &[Column],
     placer: &mut Placer,
-    shape: &lines::OrderShape,
+    shape: &order_shape::OrderShape,
     items: &lines::Items,
     checks: &mut Vec<String>,
 ) -> Option<Pick> {
