@@ -80,6 +80,28 @@ pub enum Claim {
     Busy,
 }
 
+impl Claim {
+    /// The answer for each of `ids`, in order: claimed by this run
+    /// (`mine`), else confirmed earlier (`sent`), else busy elsewhere.
+    pub fn answers(
+        ids: &[&str],
+        mine: &std::collections::HashSet<String>,
+        mut sent: std::collections::HashMap<String, SentInfo>,
+    ) -> Vec<Claim> {
+        ids.iter()
+            .map(|id| {
+                if mine.contains(*id) {
+                    Claim::Mine
+                } else if let Some(info) = sent.remove(*id) {
+                    Claim::Sent(info)
+                } else {
+                    Claim::Busy
+                }
+            })
+            .collect()
+    }
+}
+
 /// One batch's claim: `ids` (distinct) for `run`. `live` are the runs
 /// whose claims stand (this one among them); an entry sent before
 /// `sent_after` does not count (expired); `resend` claims sent ones too.

@@ -245,7 +245,7 @@ impl Store for PgStore {
         let run = ask.run.to_owned();
         let live = ask.live.to_vec();
         let (sent_after, resend, now) = (ask.sent_after, ask.resend, ask.now);
-        let (mine, mut sent) = self.call(
+        let (mine, sent) = self.call(
             "write",
             Until::Stop,
             work(move |c| {
@@ -280,19 +280,7 @@ impl Store for PgStore {
                 })
             }),
         )?;
-        Ok(ask
-            .ids
-            .iter()
-            .map(|id| {
-                if mine.contains(*id) {
-                    Claim::Mine
-                } else if let Some(info) = sent.remove(*id) {
-                    Claim::Sent(info)
-                } else {
-                    Claim::Busy
-                }
-            })
-            .collect())
+        Ok(Claim::answers(ask.ids, &mine, sent))
     }
 
     fn lookup(

@@ -258,18 +258,7 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().with_context(|| self.ctx("write"))?;
-        Ok(ids
-            .iter()
-            .map(|id| {
-                if mine.contains(*id) {
-                    Claim::Mine
-                } else if let Some(info) = sent.remove(*id) {
-                    Claim::Sent(info)
-                } else {
-                    Claim::Busy
-                }
-            })
-            .collect())
+        Ok(Claim::answers(ids, &mine, sent))
     }
 
     fn lookup(
