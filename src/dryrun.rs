@@ -137,7 +137,11 @@ mod tests {
             test_event_code: None,
         };
         let sink_tail = DryRunSink::new(crossbeam_channel::bounded(1).0, None, meta.clone()).tail;
-        for jsons in [&[][..], &["{\"a\":1}"], &["{\"a\":1}", "{\"b\":\"é\"}", "{}"]] {
+        for jsons in [
+            &[][..],
+            &["{\"a\":1}"],
+            &["{\"a\":1}", "{\"b\":\"é\"}", "{}"],
+        ] {
             let mut out = Short(Vec::new());
             write_body(&mut out, &sink_tail, &mut batch(jsons)).unwrap();
             let expected = format!("{}\n", meta.body(jsons.iter().copied()));

@@ -12,7 +12,10 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-pub(super) fn map_chunk(mapper: &RowMapper, mut chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+pub(super) fn map_chunk(
+    mapper: &RowMapper,
+    mut chunk: Chunk,
+) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
     let swallowed = std::mem::take(&mut chunk.swallowed);
     let first_row = chunk.first_row;
     let (mut outcomes, records) =
