@@ -44,6 +44,10 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// What every request body starts with: the events follow, separated by
+/// commas, then [`RequestMeta::tail`].
+pub const BODY_HEAD: &[u8] = b"{\"data\":[";
+
 /// The fields every request of a run carries besides `data`.
 #[derive(Debug, Clone)]
 pub struct RequestMeta {
@@ -73,7 +77,7 @@ impl RequestMeta {
         out: &mut impl std::io::Write,
         events: impl IntoIterator<Item = &'a str>,
     ) -> std::io::Result<()> {
-        out.write_all(b"{\"data\":[")?;
+        out.write_all(BODY_HEAD)?;
         for (i, ev) in events.into_iter().enumerate() {
             if i > 0 {
                 out.write_all(b",")?;
@@ -84,7 +88,7 @@ impl RequestMeta {
     }
 
     /// Everything after `data`, closing brace included.
-    fn tail(&self) -> String {
+    pub fn tail(&self) -> String {
         let mut tail = String::with_capacity(128);
         tail.push_str("],\"upload_tag\":");
         push_json_str(&mut tail, &self.upload_tag);

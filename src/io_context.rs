@@ -82,6 +82,12 @@ impl Write for NamedFile {
             .map_err(|e| name(e, self.doing, &self.path))
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.file
+            .write_vectored(bufs)
+            .map_err(|e| name(e, self.doing, &self.path))
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.file
             .flush()

@@ -127,7 +127,7 @@ pub fn normalize(field: Field, input: &str, opts: &Options, out: &mut String) ->
     // offconv: a NUL is part of no one's name, email or zip: a value with
     // one is broken (UTF-16 read as UTF-8, a write cut off) and is
     // dropped, never hashed with the NUL (no rule below deletes it).
-    if input.contains('\0') {
+    if memchr::memchr(0, input.as_bytes()).is_some() {
         return Outcome::Dropped;
     }
     if is_sha256_hex(input) {

@@ -14,13 +14,22 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
+mod batcher;
+mod map;
 mod quotes;
 mod reader;
 mod report_failure;
+mod report_thread;
 mod twins;
+mod unread;
 
-use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
-use crate::outcome::{Reason, Rejection, RowOutcome, Verdict};
+pub use batcher::Batcher;
+use map::map_chunk;
+use report_thread::write_report;
+use unread::{carried_over, unread_lines};
+
+use crate::mapper::RowMapper;
+use crate::outcome::{RowOutcome, Verdict};
 use crate::progress::Counters;
 use crate::report::{ReportLine, ReportWriter, Status};
 use crate::resume::Previous;
@@ -374,6 +383,13 @@ fn run_stages<W: std::io::Write + Send + 'static>(
                         note: ev.note.map(Into::into),
                     });
                     if let Some(batch) = full {
+                        // The chunk's rejected rows so far first: they
+                        // come before some of the batch's rows, which
+                        // would otherwise wait for them in the report's
+                        // reorder buffer (78 % of all lines did).
+                        if !rejected.is_empty() {
+                            report_tx.send(std::mem::take(&mut rejected))?;
+                        }
                         sink.send(batch)?;
                     }
                 }
@@ -465,266 +481,6 @@ fn next_marker(rx: &Receiver<Result<Chunk, ReadError>>, stop: &RunStop) -> Next 
                     return Next::Abandoned;
                 }
             }
-        }
-    }
-}
-
-/// Report lines for rows counted after a stop: `failed` with the stop's
-/// reason, or carried over when an earlier run sent them.
-fn unread_lines(
-    marker: &Chunk,
-    stop: &RunStop,
-    mut previous: Option<&mut Previous>,
-    summary: &mut Summary,
-) -> Vec<ReportLine> {
-    let (reason, detail) = match stop.cause() {
-        Some(cause) => (cause.reason(), cause.detail()),
-        None => (Reason::Interrupted, String::new()),
-    };
-    let detail: Arc<str> = format!("not read: {detail}").into();
-    let mut lines = Vec::with_capacity(marker.unread as usize);
-    summary.rows += marker.unread;
-    for i in 0..marker.unread {
-        let (seq, row) = (marker.first_seq + i, marker.first_row + i);
-        let earlier = previous
-            .as_deref_mut()
-            .and_then(|p| p.take(marker.file, row));
-        if let Some(line) = earlier.filter(|l| l.status() == Status::Sent.as_str()) {
-            summary.sent_by_earlier_run += 1;
-            lines.push(carried_over(seq, &line));
-            continue;
-        }
-        lines.push(ReportLine {
-            seq,
-            file: marker.file,
-            row,
-            status: Status::Failed,
-            event_id: None,
-            batch: None,
-            attempts: 0,
-            reason: Some(reason),
-            detail: Some(Arc::clone(&detail)),
-            fbtrace_id: None,
-        });
-    }
-    lines
-}
-
-/// The line of a row sent in an earlier run, as it stood.
-fn carried_over(seq: u64, line: &crate::resume::PreviousLine) -> ReportLine {
-    let r = &line.record;
-    let field = |i: usize| r.get(i).filter(|s| !s.is_empty());
-    ReportLine {
-        seq,
-        file: line.file,
-        row: line.row,
-        status: Status::Sent,
-        event_id: field(3).map(str::to_owned),
-        batch: field(4).and_then(|b| b.parse().ok()),
-        attempts: field(5).and_then(|a| a.parse().ok()).unwrap_or(0),
-        reason: None,
-        detail: field(7).map(Into::into),
-        fbtrace_id: field(8).map(Into::into),
-    }
-}
-
-thread_local! {
-    /// Each CPU worker's buffers and memo, kept from chunk to chunk.
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
-}
-
-fn map_chunk(mapper: &RowMapper, mut chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
-    let swallowed = std::mem::take(&mut chunk.swallowed);
-    let first_row = chunk.first_row;
-    let (mut outcomes, records) =
-        SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch));
-    if !swallowed.is_empty() {
-        quotes::reject(&mut outcomes, first_row, &swallowed);
-    }
-    (outcomes, records)
-}
-
-fn map_chunk_with(
-    mapper: &RowMapper,
-    chunk: Chunk,
-    scratch: &mut Scratch,
-) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
-    let outcome = |i: usize, verdict: Verdict| RowOutcome {
-        seq: chunk.first_seq + i as u64,
-        file: chunk.file,
-        row: chunk.first_row + i as u64,
-        verdict,
-    };
-    let records = &chunk.records;
-    let Some(column) = mapper.plan().group_by else {
-        let outcomes = records
-            .iter()
-            .enumerate()
-            .map(|(i, rec)| outcome(i, mapper.map(rec, scratch)))
-            .collect();
-        return (outcomes, chunk.records);
-    };
-    // Line items: the reader cut the chunk at an order boundary.
-    let mut outcomes = Vec::with_capacity(records.len());
-    let mut i = 0;
-    while i < records.len() {
-        let key = group_key(&records[i], column);
-        let mut end = i + 1;
-        while !key.is_empty() && end < records.len() && group_key(&records[end], column) == key {
-            end += 1;
-        }
-        let name = mapper.plan().column_name(column).to_owned();
-        if key.is_empty() {
-            let rejection = Rejection::new(
-                Reason::BadValue,
-                format!("column {name}: the order id is empty, so the line cannot join an order"),
-            );
-            outcomes.push(outcome(
-                i,
-                Verdict::Rejected {
-                    rejection,
-                    event_id: None,
-                },
-            ));
-        } else if chunk.reappeared.get(i).copied().unwrap_or(false) {
-            // The order's id, so the rows can be found next to the order
-            // that was sent.
-            let event_id = mapper.order_event_id_of(&records[i..end]);
-            for r in i..end {
-                let rejection = Rejection::new(
-                    Reason::OrderNotContiguous,
-                    format!(
-                        "column {name}: this order id appeared on earlier rows that were already sent as an order; sort the export by {name} so each order's lines are together"
-                    ),
-                );
-                let event_id = event_id.clone();
-                outcomes.push(outcome(
-                    r,
-                    Verdict::Rejected {
-                        rejection,
-                        event_id,
-                    },
-                ));
-            }
-        } else {
-            match mapper.map_order(&records[i..end], chunk.first_row + i as u64, scratch) {
-                OrderVerdict::Valid { event, .. } => {
-                    outcomes.push(outcome(i, Verdict::Valid(event)))
-                }
-                OrderVerdict::Rejected(verdicts) => {
-                    for (r, v) in verdicts.into_iter().enumerate() {
-                        outcomes.push(outcome(i + r, v));
-                    }
-                }
-            }
-        }
-        i = end;
-    }
-    (outcomes, chunk.records)
-}
-
-/// Status counts as the report thread saw them.
-#[derive(Debug, Default)]
-struct Counts {
-    valid: u64,
-    sent: u64,
-    rejected: u64,
-    failed: u64,
-    rejected_by_reason: std::collections::BTreeMap<&'static str, u64>,
-    failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
-    skipped: u64,
-    skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
-}
-
-/// The report thread: writes lines in input order, flushes at least every
-/// two seconds so the file on disk follows the run.
-fn write_report<W: std::io::Write>(
-    mut report: ReportWriter<W>,
-    rx: Receiver<Vec<ReportLine>>,
-    counters: &Counters,
-) -> anyhow::Result<(Counts, W)> {
-    let mut tally = Summary::default();
-    let mut last_sync = Instant::now();
-    loop {
-        // Whenever nothing is waiting, hand what was written to the OS:
-        // a killed process then loses nothing it had confirmed. fsync, for
-        // a machine that goes down, every two seconds.
-        let lines = match rx.try_recv() {
-            Ok(lines) => lines,
-            Err(crossbeam_channel::TryRecvError::Empty) => {
-                report.flush()?;
-                match rx.recv() {
-                    Ok(lines) => lines,
-                    Err(_) => break,
-                }
-            }
-            Err(crossbeam_channel::TryRecvError::Disconnected) => break,
-        };
-        Counters::add(&counters.rows_done, lines.len() as u64);
-        for line in lines {
-            tally.count(line.status, line.reason);
-            match line.status {
-                Status::Sent => Counters::add(&counters.sent, 1),
-                Status::Rejected => Counters::add(&counters.rejected, 1),
-                Status::Failed => Counters::add(&counters.failed, 1),
-                Status::Valid | Status::Skipped => {}
-            }
-            report.add(line)?;
-        }
-        if last_sync.elapsed() > Duration::from_secs(2) {
-            report.sync()?;
-            last_sync = Instant::now();
-        }
-    }
-    let out = report.finish()?;
-    Ok((
-        Counts {
-            valid: tally.valid,
-            sent: tally.sent,
-            rejected: tally.rejected,
-            failed: tally.failed,
-            rejected_by_reason: tally.rejected_by_reason,
-            failed_by_reason: tally.failed_by_reason,
-            skipped: tally.skipped,
-            skipped_by_reason: tally.skipped_by_reason,
-        },
-        out,
-    ))
-}
-
-/// Groups valid events, in input order, into batches.
-pub struct Batcher {
-    size: usize,
-    next_number: u64,
-    events: Vec<BatchEvent>,
-}
-
-impl Batcher {
-    pub fn new(size: usize) -> Batcher {
-        Batcher {
-            size: size.max(1),
-            next_number: 1,
-            events: Vec::with_capacity(size.max(1)),
-        }
-    }
-
-    /// Adds an event; returns the batch when it is full.
-    pub fn push(&mut self, event: BatchEvent) -> Option<Batch> {
-        self.events.push(event);
-        (self.events.len() >= self.size).then(|| self.take())
-    }
-
-    /// The last, partial batch.
-    pub fn flush(&mut self) -> Option<Batch> {
-        (!self.events.is_empty()).then(|| self.take())
-    }
-
-    fn take(&mut self) -> Batch {
-        let number = self.next_number;
-        self.next_number += 1;
-        Batch {
-            number,
-            events: std::mem::replace(&mut self.events, Vec::with_capacity(self.size)),
         }
     }
 }
