@@ -14,10 +14,13 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
+mod in_thread;
 mod quotes;
 mod reader;
 mod report_failure;
 mod twins;
+
+pub(crate) use in_thread::{outcomes_in_thread, rows_of};
 
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
 use crate::outcome::{Reason, Rejection, RowOutcome, Verdict};
@@ -533,11 +536,19 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-fn map_chunk(mapper: &RowMapper, mut chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+    SCRATCH.with_borrow_mut(|scratch| map_chunk_in(mapper, chunk, scratch))
+}
+
+/// [`map_chunk`] with the given buffers.
+fn map_chunk_in(
+    mapper: &RowMapper,
+    mut chunk: Chunk,
+    scratch: &mut Scratch,
+) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
     let swallowed = std::mem::take(&mut chunk.swallowed);
     let first_row = chunk.first_row;
-    let (mut outcomes, records) =
-        SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch));
+    let (mut outcomes, records) = map_chunk_with(mapper, chunk, scratch);
     if !swallowed.is_empty() {
         quotes::reject(&mut outcomes, first_row, &swallowed);
     }
