@@ -331,7 +331,8 @@ pub fn time(data: &[u8]) {
     let plan = mapping
         .resolve(&header, "fuzz.csv")
         .expect("the header fits");
-    let record = csv::ByteRecord::from(vec![date, time_of_day, zone, b"ana@example.com".as_slice()]);
+    let record =
+        csv::ByteRecord::from(vec![date, time_of_day, zone, b"ana@example.com".as_slice()]);
     let mapper = RowMapper::new(&mapping, plan, NOW);
     let mut scratch = Scratch::default();
     let verdict = mapper.map(&record, &mut scratch);
