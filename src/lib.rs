@@ -13,6 +13,8 @@ pub mod config;
 pub mod decode;
 pub mod dryrun;
 pub mod event;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod growth;
 pub mod init;
 pub mod input_hash;

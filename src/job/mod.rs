@@ -38,6 +38,7 @@ mod upload;
 
 pub use clobber::same_file;
 pub use defaults::{default_report_path, default_upload_tag, is_dataset_id, read_token};
+pub use open::{CheckedInput, checked_input};
 
 /// The dataset id used with a sandbox when none is given.
 pub const SANDBOX_DATASET: &str = "1234567890";

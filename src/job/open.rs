@@ -37,16 +37,16 @@ pub(super) fn open_job(
     let mut mappers = Vec::with_capacity(inputs.len());
     let mut warned = std::collections::HashSet::new();
     for input in &inputs {
-        let plan = mapping.resolve(&input.header, &input.name)?;
-        for (about, text) in super::pii_guard::check(&mapping, &plan, input)? {
+        let checked = checked_input(&mapping, input, now)?;
+        for (about, text) in checked.pii_warnings {
             if warned.insert(about) {
                 notes.add(text);
             }
         }
-        for warning in mapping.shared_column_warnings(&input.header, &input.name) {
+        for warning in checked.shared_column_warnings {
             notes.add(warning);
         }
-        mappers.push(RowMapper::new(&mapping, plan, now));
+        mappers.push(checked.mapper);
     }
     let first = spec.inputs.first().map_or("-", String::as_str);
     let report_path = spec
@@ -85,6 +85,33 @@ pub(super) fn open_job(
         test_event_code: None,
     };
     Ok((job, report_path, meta))
+}
+
+/// One input bound to the mapping, as a job checks it before its first
+/// row.
+pub struct CheckedInput {
+    pub mapper: RowMapper,
+    /// The PII guard's warnings, each with what it is about (said once a
+    /// run).
+    pub pii_warnings: Vec<((String, String), String)>,
+    pub shared_column_warnings: Vec<String>,
+}
+
+/// The mapping's columns found in `input`'s header, the PII guard's
+/// checks and the mapper: what every job does per input at start-up.
+pub fn checked_input(
+    mapping: &Mapping,
+    input: &source::Input,
+    now: i64,
+) -> anyhow::Result<CheckedInput> {
+    let plan = mapping.resolve(&input.header, &input.name)?;
+    let pii_warnings = super::pii_guard::check(mapping, &plan, input)?;
+    let shared_column_warnings = mapping.shared_column_warnings(&input.header, &input.name);
+    Ok(CheckedInput {
+        mapper: RowMapper::new(mapping, plan, now),
+        pii_warnings,
+        shared_column_warnings,
+    })
 }
 
 /// Where the job shows progress: a status line on a terminal, a line

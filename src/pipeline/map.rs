@@ -12,14 +12,19 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-pub(super) fn map_chunk(
+pub(super) fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+    SCRATCH.with_borrow_mut(|scratch| map_chunk_in(mapper, chunk, scratch))
+}
+
+/// [`map_chunk`] with the given buffers.
+pub(super) fn map_chunk_in(
     mapper: &RowMapper,
     mut chunk: Chunk,
+    scratch: &mut Scratch,
 ) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
     let swallowed = std::mem::take(&mut chunk.swallowed);
     let first_row = chunk.first_row;
-    let (mut outcomes, records) =
-        SCRATCH.with_borrow_mut(|scratch| map_chunk_with(mapper, chunk, scratch));
+    let (mut outcomes, records) = map_chunk_with(mapper, chunk, scratch);
     if !swallowed.is_empty() {
         quotes::reject(&mut outcomes, first_row, &swallowed);
     }

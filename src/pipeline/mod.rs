@@ -15,6 +15,7 @@ use crossbeam_channel::{Receiver, Sender, bounded};
 use csv::ByteRecord;
 
 mod batcher;
+mod in_thread;
 mod map;
 mod quotes;
 mod reader;
@@ -24,6 +25,7 @@ mod twins;
 mod unread;
 
 pub use batcher::Batcher;
+pub(crate) use in_thread::{outcomes_in_thread, rows_of};
 use map::map_chunk;
 use report_thread::write_report;
 use unread::{carried_over, unread_lines};

@@ -1,0 +1,4 @@
+//! `offconv::fuzzing::mapping_file`: its doc says what the input is and what must hold.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| offconv::fuzzing::mapping_file(data));

@@ -1,0 +1,4 @@
+//! `offconv::fuzzing::time`: its doc says what the input is and what must hold.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| offconv::fuzzing::time(data));
