@@ -50,3 +50,12 @@ fn time_seeds() {
 fn phone_seeds() {
     assert!(seeds("phone", fuzzing::phone) >= 3);
 }
+
+/// Found by the `time` target (60 s on merged main, 2026-12-02): a
+/// delimiter between the two bytes of one character (`\xCA,\xAA`). The
+/// record's fields joined are valid UTF-8 ("ʪ"), each field is not;
+/// slicing the record's text at the field's range panicked.
+#[test]
+fn a_character_split_by_a_delimiter() {
+    fuzzing::time(&[0x00, 0xff, 0x36, 0xca, 0xff, 0xaa]);
+}

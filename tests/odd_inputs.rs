@@ -281,3 +281,32 @@ fn a_file_that_grows_while_read_is_warned_about() {
         "{stderr}"
     );
 }
+
+/// A delimiter between the two bytes of one character (`\xCA,\xAA`): the
+/// fields joined read as "ʪ", each on its own is not text. The row is
+/// rejected bad_utf8 naming its column, the next row is read, no panic
+/// (found by the `time` fuzz target).
+#[test]
+fn a_character_split_by_a_delimiter_is_bad_utf8() {
+    let t = TestDir::new();
+    t.write(
+        "m.toml",
+        format!("{MAPPING}fn = \"first\"\nln = \"last\"\n"),
+    );
+    let mut csv = b"order_id,purchased_at,email,total,first,last\n".to_vec();
+    csv.extend_from_slice(b"A1,2026-11-25 10:00:00,a@example.com,1,\xca,\xaa\n");
+    csv.extend_from_slice(b"A2,2026-11-25 10:00:00,b@example.com,1,Jo,Doe\n");
+    t.write("s.csv", csv);
+    let (stderr, rows) = validate(&t, &["s.csv"], 1);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let seen: Vec<(u64, &str, &str)> = rows
+        .iter()
+        .map(|r| (r.row, r.status.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [(1, "rejected", "bad_utf8"), (2, "valid", "")],
+        "{stderr}"
+    );
+    assert!(rows[0].detail.contains("first"), "{}", rows[0].detail);
+}

@@ -182,8 +182,15 @@ impl RowMapper {
     }
 
     fn text<'r>(&self, rec: &Row<'r>, col: usize) -> Result<&'r str, Rejection> {
-        if let (Some(text), Some(range)) = (rec.text, rec.record.range(col)) {
-            return Ok(guard::strip_excel_guard(&text[range]));
+        // The record's text is valid UTF-8 as a whole, but a delimiter can
+        // split a character (`\xCA,\xAA` reads as "ʪ" once the fields are
+        // joined): such a field is not text, and is checked on its own below.
+        if let Some(field) = rec
+            .text
+            .zip(rec.record.range(col))
+            .and_then(|(text, range)| text.get(range))
+        {
+            return Ok(guard::strip_excel_guard(field));
         }
         let bytes = rec.record.get(col).unwrap_or_default();
         std::str::from_utf8(bytes).map(guard::strip_excel_guard).map_err(|e| {
