@@ -275,20 +275,9 @@ pub fn amount(data: &[u8]) {
     }
 }
 
-/// A TOML basic string holding `s`.
+/// A TOML string holding `s` exactly (as init writes one).
 fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(s.to_owned()).to_string()
 }
 
 /// A sale's time as the mapper reads it. The first byte's bits: 1, the

@@ -9,33 +9,17 @@ use util::*;
 /// `validate` of `csv` with `mapping` (exit `code`): report and events.
 fn run(csv: &str, mapping: &str, code: i32) -> (Vec<ReportRow>, Vec<serde_json::Value>, String) {
     let t = TestDir::new();
-    t.write("in.csv", csv);
-    t.write("m.toml", mapping);
-    let out = run_expect(
-        &mut t.cmd(&[
-            "validate",
-            "in.csv",
-            "--mapping",
-            "m.toml",
-            "--now",
-            NOW,
-            "--report",
-            "r.csv",
-            "--payloads",
-            "p.ndjson",
-        ]),
-        code,
-    );
+    let out = validate_text(&t, csv, mapping, code);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if code == 2 {
         return (Vec::new(), Vec::new(), stderr);
     }
-    let events = if t.path("p.ndjson").exists() {
-        read_payload_events(&t.path("p.ndjson"))
+    let events = if t.path("payloads.ndjson").exists() {
+        read_payload_events(&t.path("payloads.ndjson"))
     } else {
         Vec::new()
     };
-    (read_report(&t.path("r.csv")), events, stderr)
+    (read_report(&t.path("report.csv")), events, stderr)
 }
 
 /// One row per value, id `r<n>`; `extra` goes into `[custom_data]`.
