@@ -44,7 +44,7 @@ impl<'r> Row<'r> {
     pub fn new(record: &'r ByteRecord) -> Row<'r> {
         Row {
             record,
-            text: std::str::from_utf8(record.as_slice()).ok(),
+            text: simdutf8::basic::from_utf8(record.as_slice()).ok(),
         }
     }
 

@@ -15,6 +15,8 @@
 //! this convention but a decimal point in any other export, and the file
 //! gives no way to tell which it meant.
 
+use std::borrow::Cow;
+
 /// The decimal convention of a mapping.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Separator {
@@ -83,6 +85,39 @@ pub fn canonical(s: &str, sep: Separator) -> Result<String, DecimalError> {
         None if read(s, sep.other()).is_some() => Err(DecimalError::OtherConvention),
         None => Err(DecimalError::NotANumber),
     }
+}
+
+/// The canonical decimal of a plain amount: digits, at most one decimal
+/// separator, a digit at each end (`85.18`, `0012,50`, `7`), the same as
+/// [`canonical`] gives for it, borrowed when it is `s` itself. `None` for
+/// anything else (and for more digits than [`canonical`] takes), which
+/// then goes the whole way.
+pub fn plain(s: &str, sep: Separator) -> Option<Cow<'_, str>> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 24 || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
+        return None;
+    }
+    let mut point = None;
+    for (i, &c) in b.iter().enumerate() {
+        if c == sep.decimal() && point.is_none() {
+            point = Some(i);
+        } else if !c.is_ascii_digit() {
+            return None;
+        }
+    }
+    let int_end = point.unwrap_or(b.len());
+    // Leading zeros go, but the last digit before the point stays.
+    let zeros = b[..int_end - 1].iter().take_while(|&&c| c == b'0').count();
+    if zeros == 0 && (point.is_none() || sep.decimal() == b'.') {
+        return Some(Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[zeros..int_end]);
+    if let Some(at) = point {
+        out.push('.');
+        out.push_str(&s[at + 1..]);
+    }
+    Some(Cow::Owned(out))
 }
 
 /// `1.250`: digits, one `.`, exactly three digits, and no comma.

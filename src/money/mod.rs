@@ -76,7 +76,9 @@ pub enum ValueError {
 /// it and the currency symbol written with it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount<'a> {
-    pub decimal: String,
+    /// The canonical decimal; the value's own text when it already is one
+    /// (`85.18`), which most values of most exports are.
+    pub decimal: std::borrow::Cow<'a, str>,
     pub currency: Option<&'a str>,
     pub symbol: Option<&'static Symbol>,
 }
@@ -90,6 +92,19 @@ pub fn parse_value(raw: &str) -> Result<Option<Amount<'_>>, ValueError> {
 /// `12EUR` (with `","`: `1.234,56`, `12,50 €`) under one decimal
 /// convention. Returns `Ok(None)` for an empty value.
 pub fn parse_amount(raw: &str, sep: Separator) -> Result<Option<Amount<'_>>, ValueError> {
+    // Digits with at most one decimal separator: nothing to strip or check.
+    if let Some(decimal) = decimal::plain(raw, sep) {
+        return Ok(Some(Amount {
+            decimal,
+            currency: None,
+            symbol: None,
+        }));
+    }
+    parse_dressed(raw, sep)
+}
+
+/// [`parse_amount`] for every form: codes, symbols, signs, groups, spaces.
+fn parse_dressed(raw: &str, sep: Separator) -> Result<Option<Amount<'_>>, ValueError> {
     let mut s = raw.trim();
     if s.is_empty() {
         return Ok(None);
@@ -163,7 +178,7 @@ pub fn parse_amount(raw: &str, sep: Separator) -> Result<Option<Amount<'_>>, Val
         return Err(ValueError::Negative);
     }
     Ok(Some(Amount {
-        decimal,
+        decimal: decimal.into(),
         currency,
         symbol,
     }))
@@ -186,7 +201,7 @@ mod tests {
 
     fn ok(raw: &str) -> (String, Option<&str>) {
         let a = parse_value(raw).unwrap().unwrap();
-        (a.decimal, a.currency)
+        (a.decimal.into_owned(), a.currency)
     }
 
     #[test]
@@ -219,7 +234,7 @@ mod tests {
 
     fn sym(raw: &str, sep: Separator) -> (String, Option<&str>, Option<&'static str>) {
         let a = parse_amount(raw, sep).unwrap().unwrap();
-        (a.decimal, a.currency, a.symbol.map(|s| s.text))
+        (a.decimal.into_owned(), a.currency, a.symbol.map(|s| s.text))
     }
 
     #[test]

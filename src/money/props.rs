@@ -81,4 +81,15 @@ proptest! {
         let raw = format!("{int}{}{frac}", sep.other().decimal() as char);
         prop_assert_eq!(parse_amount(&raw, sep), Err(ValueError::OtherConvention));
     }
+
+    /// The plain amounts' short way gives what the whole way gives.
+    #[test]
+    fn plain_amounts_read_as_the_whole_way_reads_them(
+        raw in "[0-9]{0,14}([.,][0-9]{0,12})?[.,]?",
+        sep in separator(),
+    ) {
+        let short = parse_amount(&raw, sep).map(|a| a.map(|a| a.decimal.into_owned()));
+        let whole = parse_dressed(&raw, sep).map(|a| a.map(|a| a.decimal.into_owned()));
+        prop_assert_eq!(short, whole, "{:?} under {:?}", raw, sep);
+    }
 }

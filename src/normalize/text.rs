@@ -82,8 +82,16 @@ pub(crate) fn push_lowercase_filtered(s: &str, out: &mut String, keep: impl Fn(c
     }
 }
 
-/// Appends `s` lowercased (JavaScript `toLowerCase`).
+/// Appends `s` lowercased (JavaScript `toLowerCase`). ASCII (every email
+/// of most exports) is copied whole and lowercased in place, not pushed
+/// a character at a time.
 pub(crate) fn push_lowercase(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
     push_lowercase_filtered(s, out, |_| true);
 }
 
