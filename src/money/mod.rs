@@ -14,7 +14,7 @@ mod symbol;
 pub use decimal::{DecimalError, Separator};
 pub use symbol::Symbol;
 
-/// Active ISO 4217 codes (2026), sorted for binary search.
+/// Active ISO 4217 codes (2026), sorted; [`CODES`] is built from them.
 const ISO_4217: &[&str] = &[
     "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN",
     "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF",
@@ -31,31 +31,50 @@ const ISO_4217: &[&str] = &[
 ];
 
 /// Whether `code` (upper case) is an active ISO 4217 currency. Runs for
-/// every row: the codes are compared as integers, not strings.
+/// every row: one bit of a table built at compile time.
 pub fn is_currency(code: &str) -> bool {
-    static CODES: std::sync::LazyLock<Vec<u32>> =
-        std::sync::LazyLock::new(|| ISO_4217.iter().filter_map(|c| packed(c)).collect());
-    packed(code).is_some_and(|key| CODES.binary_search(&key).is_ok())
+    match code.as_bytes() {
+        &[a, b, c] => is_currency_bytes([a, b, c]),
+        _ => false,
+    }
 }
 
 /// [`is_currency`] for a code in any case (`usd`), without allocating.
 pub fn is_currency_ignoring_case(code: &str) -> bool {
     match code.as_bytes() {
-        &[a, b, c] => {
-            let upper = [a, b, c].map(|x| x.to_ascii_uppercase());
-            std::str::from_utf8(&upper).is_ok_and(is_currency)
-        }
+        &[a, b, c] => is_currency_bytes([a, b, c].map(|x| x.to_ascii_uppercase())),
         _ => false,
     }
 }
 
-/// Three ASCII bytes as one integer, preserving their order.
-fn packed(code: &str) -> Option<u32> {
-    match code.as_bytes() {
-        &[a, b, c] => Some(u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c)),
-        _ => None,
+fn is_currency_bytes(code: [u8; 3]) -> bool {
+    letter_index(code).is_some_and(|i| CODES[i / 64] >> (i % 64) & 1 == 1)
+}
+
+/// Three upper-case ASCII letters as a number under 26³.
+const fn letter_index(code: [u8; 3]) -> Option<usize> {
+    let [a, b, c] = code;
+    if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_uppercase() {
+        Some(((a - b'A') as usize * 26 + (b - b'A') as usize) * 26 + (c - b'A') as usize)
+    } else {
+        None
     }
 }
+
+/// One bit per three-letter code, set for the codes of [`ISO_4217`].
+const CODES: [u64; 26 * 26 * 26 / 64 + 1] = {
+    let mut bits = [0u64; 26 * 26 * 26 / 64 + 1];
+    let mut i = 0;
+    while i < ISO_4217.len() {
+        let b = ISO_4217[i].as_bytes();
+        match letter_index([b[0], b[1], b[2]]) {
+            Some(n) => bits[n / 64] |= 1 << (n % 64),
+            None => panic!("an ISO 4217 code is three upper-case letters"),
+        }
+        i += 1;
+    }
+    bits
+};
 
 /// A value that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,5 +283,11 @@ mod tests {
     fn currency_table_is_sorted() {
         assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]));
         assert!(is_currency("USD") && is_currency("JPY") && !is_currency("XYZ"));
+        // The table holds the list's codes and nothing else.
+        assert!(ISO_4217.iter().all(|c| is_currency(c)));
+        let set: u32 = CODES.iter().map(|w| w.count_ones()).sum();
+        assert_eq!(set as usize, ISO_4217.len());
+        assert!(!is_currency("usd") && is_currency_ignoring_case("usd"));
+        assert!(!is_currency("US") && !is_currency("USDX") && !is_currency("U$D"));
     }
 }
