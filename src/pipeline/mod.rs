@@ -8,13 +8,14 @@
 //! size: a slow sink slows the reader down instead of queueing rows.
 
 use std::sync::Arc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Sender, bounded};
 use csv::ByteRecord;
 
 mod batcher;
+mod consume;
+mod dispatch;
 mod in_thread;
 mod map;
 mod quotes;
@@ -26,12 +27,9 @@ mod unread;
 
 pub use batcher::Batcher;
 pub(crate) use in_thread::{outcomes_in_thread, rows_of};
-use map::map_chunk;
-use report_thread::write_report;
-use unread::{carried_over, unread_lines};
 
 use crate::mapper::RowMapper;
-use crate::outcome::{RowOutcome, Verdict};
+use crate::outcome::RowOutcome;
 use crate::progress::Counters;
 use crate::report::{ReportLine, ReportWriter, Status};
 use crate::resume::Previous;
@@ -177,6 +175,9 @@ struct Chunk {
     swallowed: Vec<(usize, Arc<str>)>,
 }
 
+/// A chunk's outcomes, and its records to be reused.
+type Mapped = (Vec<RowOutcome>, Vec<ByteRecord>);
+
 /// A read error ends the run: the rows read before it are still reported.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: cannot read record {row}: {message}")]
@@ -215,36 +216,31 @@ fn run_stages<W: std::io::Write + Send + 'static>(
         batch_size,
         stop,
         counters,
-        mut previous,
+        previous,
     } = job;
     let mappers: Arc<Vec<RowMapper>> = Arc::new(mappers);
 
     // Batches of lines (up to a batch each): a report thread that falls
     // behind slows the sink down instead of queueing a million lines.
     let (report_tx, report_rx) = bounded::<Vec<ReportLine>>(64);
-    let report_thread = thread::Builder::new().name("report".into()).spawn({
-        let counters = Arc::clone(&counters);
-        let (failure, stop) = (failure.clone(), stop.clone());
-        move || failure.keep(write_report(report, report_rx, &counters), &stop)
-    })?;
+    let report_thread = report_thread::spawn(
+        report,
+        report_rx,
+        Arc::clone(&counters),
+        failure.clone(),
+        stop.clone(),
+    )?;
 
     let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
     let (recycle_tx, recycle_rx) = bounded::<Vec<ByteRecord>>(8);
-    let group_columns: Vec<Option<usize>> = mappers.iter().map(|m| m.plan().group_by).collect();
-    let reader_counters = Arc::clone(&counters);
-    let reader_stop = stop.clone();
-    let reader = thread::Builder::new()
-        .name("reader".into())
-        .spawn(move || {
-            reader::read_chunks(
-                inputs,
-                &group_columns,
-                chunk_tx,
-                recycle_rx,
-                &reader_stop,
-                &reader_counters,
-            )
-        })?;
+    let reader = reader::spawn(
+        inputs,
+        &mappers,
+        chunk_tx,
+        recycle_rx,
+        stop.clone(),
+        Arc::clone(&counters),
+    )?;
 
     // CPU stage: at most `in_flight` chunks between the reader and the
     // consumer, processed on rayon, re-ordered by chunk sequence.
@@ -253,192 +249,50 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     for _ in 0..in_flight {
         tokens_tx.send(()).expect("sized for it");
     }
-    type Mapped = (Vec<RowOutcome>, Vec<ByteRecord>);
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Mapped)>();
     let (order_tx, order_rx) = bounded::<Result<Chunk, ReadError>>(in_flight);
-    let dispatcher = {
-        let mappers = Arc::clone(&mappers);
-        thread::Builder::new()
-            .name("dispatch".into())
-            .spawn(move || {
-                for item in chunk_rx {
-                    let chunk = match item {
-                        Ok(chunk) => chunk,
-                        Err(e) => {
-                            let _ = order_tx.send(Err(e));
-                            return;
-                        }
-                    };
-                    if chunk.unread > 0 {
-                        // Counted after a stop, never mapped.
-                        if order_tx.send(Ok(chunk)).is_err() {
-                            return;
-                        }
-                        continue;
-                    }
-                    if tokens_rx.recv().is_err() {
-                        return;
-                    }
-                    let seq = chunk.seq;
-                    let marker = Chunk {
-                        seq,
-                        file: chunk.file,
-                        first_row: chunk.first_row,
-                        first_seq: chunk.first_seq,
-                        records: Vec::new(),
-                        reappeared: Vec::new(),
-                        unread: 0,
-                        swallowed: Vec::new(),
-                    };
-                    let done_tx = done_tx.clone();
-                    let mappers = Arc::clone(&mappers);
-                    rayon::spawn(move || {
-                        let mapped = map_chunk(&mappers[chunk.file as usize], chunk);
-                        let _ = done_tx.send((seq, mapped));
-                    });
-                    if order_tx.send(Ok(marker)).is_err() {
-                        return;
-                    }
-                }
-            })?
-    };
+    let dispatcher = dispatch::spawn(
+        dispatch::Lines {
+            chunks: chunk_rx,
+            order: order_tx,
+            tokens: tokens_rx,
+            done: done_tx,
+        },
+        Arc::clone(&mappers),
+    )?;
 
     let mut sink = sink_factory(report_tx.clone())?;
-    let mut summary = Summary::default();
-    let mut batcher = Batcher::new(batch_size);
-    let mut twins = twins::Twins::default();
-    let mut ready: std::collections::BTreeMap<u64, Mapped> = Default::default();
-    let mut read_error = None;
-    let mut abandoned = false;
-    loop {
-        let marker = match next_marker(&order_rx, &stop) {
-            Next::Item(Ok(m)) => m,
-            Next::Item(Err(e)) => {
-                read_error = Some(e);
-                break;
-            }
-            Next::End => break,
-            Next::Abandoned => {
-                abandoned = true;
-                break;
-            }
-        };
-        if marker.unread > 0 {
-            let lines = unread_lines(&marker, &stop, previous.as_mut(), &mut summary);
-            Counters::add(&counters.rows_read, marker.unread);
-            report_tx.send(lines)?;
-            continue;
-        }
-        let (outcomes, records) = loop {
-            if let Some(o) = ready.remove(&marker.seq) {
-                break o;
-            }
-            let (seq, o) = done_rx.recv().expect("a worker answers every chunk");
-            ready.insert(seq, o);
-        };
-        let _ = tokens_tx.send(());
-        let _ = recycle_tx.try_send(records);
-        let mut rejected = Vec::new();
-        let chunk_rows: u64 = outcomes
-            .iter()
-            .map(|o| match &o.verdict {
-                Verdict::Valid(ev) => u64::from(ev.rows.max(1)),
-                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
-            })
-            .sum();
-        Counters::add(&counters.rows_read, chunk_rows);
-        for outcome in outcomes {
-            let rows = match &outcome.verdict {
-                Verdict::Valid(ev) => ev.rows.max(1),
-                Verdict::Rejected { .. } | Verdict::Skipped { .. } => 1,
-            };
-            summary.rows += u64::from(rows);
-            if let Some(prev) = previous.as_mut() {
-                // Every row of an order shares its status: the first tells.
-                let lines: Vec<_> = (0..u64::from(rows))
-                    .filter_map(|r| prev.take(outcome.file, outcome.row + r))
-                    .collect();
-                if lines.len() == rows as usize
-                    && lines.iter().all(|l| l.status() == Status::Sent.as_str())
-                {
-                    summary.sent_by_earlier_run += u64::from(rows);
-                    for (r, line) in lines.iter().enumerate() {
-                        rejected.push(carried_over(outcome.seq + r as u64, line));
-                    }
-                    continue;
-                }
-            }
-            match outcome.verdict {
-                Verdict::Valid(ev) => {
-                    summary.count_keys(ev.keys);
-                    if twins::watched(&mappers, outcome.file) {
-                        twins.see(&ev.event_id);
-                    }
-                    if ev.rows > 1 || grouped(&mappers, outcome.file) {
-                        summary.orders += 1;
-                        summary.orders_with_conflicting_customer_data +=
-                            u64::from(ev.conflicting_customer_data);
-                    }
-                    let full = batcher.push(BatchEvent {
-                        seq: outcome.seq,
-                        file: outcome.file,
-                        row: outcome.row,
-                        rows,
-                        event_id: ev.event_id,
-                        json: ev.json,
-                        note: ev.note.map(Into::into),
-                    });
-                    if let Some(batch) = full {
-                        // The chunk's rejected rows so far first: they
-                        // come before some of the batch's rows, which
-                        // would otherwise wait for them in the report's
-                        // reorder buffer (78 % of all lines did).
-                        if !rejected.is_empty() {
-                            report_tx.send(std::mem::take(&mut rejected))?;
-                        }
-                        sink.send(batch)?;
-                    }
-                }
-                Verdict::Rejected {
-                    rejection,
-                    event_id,
-                } => rejected.push(ReportLine {
-                    seq: outcome.seq,
-                    file: outcome.file,
-                    row: outcome.row,
-                    status: Status::Rejected,
-                    event_id,
-                    batch: None,
-                    attempts: 0,
-                    reason: Some(rejection.reason),
-                    detail: Some(rejection.detail.into()),
-                    fbtrace_id: None,
-                }),
-                Verdict::Skipped { skip, event_id } => rejected.push(ReportLine {
-                    seq: outcome.seq,
-                    file: outcome.file,
-                    row: outcome.row,
-                    status: Status::Skipped,
-                    event_id,
-                    batch: None,
-                    attempts: 0,
-                    reason: Some(skip.reason),
-                    detail: Some(skip.detail.into()),
-                    fbtrace_id: None,
-                }),
-            }
-        }
-        if !rejected.is_empty() {
-            report_tx.send(rejected)?;
-        }
-    }
+    let mut consumer = consume::Consumer {
+        mappers: &mappers,
+        counters: &counters,
+        report_tx: &report_tx,
+        summary: Summary::default(),
+        batcher: Batcher::new(batch_size),
+        twins: twins::Twins::default(),
+        previous,
+    };
+    let end = consumer.drain(
+        &consume::Queues {
+            order: order_rx,
+            done: done_rx,
+            tokens: tokens_tx,
+            recycle: recycle_tx,
+        },
+        &stop,
+        sink.as_mut(),
+    )?;
+    let consume::Consumer {
+        mut summary,
+        mut batcher,
+        twins,
+        ..
+    } = consumer;
     if let Some(batch) = batcher.flush() {
         sink.send(batch)?;
     }
     let totals = sink.finish()?;
     drop(report_tx);
-    drop(order_rx);
-    if abandoned {
+    if matches!(end, consume::End::Abandoned) {
         // The reader may be blocked on a pipe that never ends: leave it.
         drop(reader);
         drop(dispatcher);
@@ -450,6 +304,22 @@ fn run_stages<W: std::io::Write + Send + 'static>(
         .join()
         .map_err(|_| anyhow::anyhow!("the report thread panicked"))??;
 
+    add_totals(&mut summary, counts, twins.repeats, totals);
+    summary.finish(started.elapsed().as_secs_f64());
+    if let consume::End::ReadError(e) = end {
+        return Err(e.into());
+    }
+    Ok((summary, out))
+}
+
+/// What the report thread counted, the sink's totals and the repeated
+/// rows, into the run's summary.
+fn add_totals(
+    summary: &mut Summary,
+    counts: report_thread::Counts,
+    repeats: u64,
+    totals: SinkTotals,
+) {
     summary.valid = counts.valid;
     summary.sent = counts.sent;
     summary.rejected = counts.rejected;
@@ -458,35 +328,8 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     summary.failed_by_reason = counts.failed_by_reason;
     summary.skipped = counts.skipped;
     summary.skipped_by_reason = counts.skipped_by_reason;
-    summary.identical_rows = twins.repeats;
+    summary.identical_rows = repeats;
     summary.requests = totals.requests;
     summary.retries = totals.retries;
     summary.events_received = totals.events_received;
-    summary.finish(started.elapsed().as_secs_f64());
-    if let Some(e) = read_error {
-        return Err(e.into());
-    }
-    Ok((summary, out))
-}
-
-enum Next {
-    Item(Result<Chunk, ReadError>),
-    End,
-    /// The run stopped and its grace is over with the reader still busy.
-    Abandoned,
-}
-
-/// The next chunk, waiting no longer than a stop's grace.
-fn next_marker(rx: &Receiver<Result<Chunk, ReadError>>, stop: &RunStop) -> Next {
-    loop {
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(item) => return Next::Item(item),
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return Next::End,
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                if stop.deadline().is_some_and(|d| Instant::now() >= d) {
-                    return Next::Abandoned;
-                }
-            }
-        }
-    }
 }

@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -20,7 +21,7 @@ use csv::ByteRecord;
 
 use super::quotes::place;
 use super::{CHUNK_ROWS, Chunk, ReadError};
-use crate::mapper::group_key;
+use crate::mapper::{RowMapper, group_key};
 use crate::progress::Counters;
 use crate::source::Input;
 use crate::stop::RunStop;
@@ -82,6 +83,22 @@ impl std::hash::Hasher for IdentityHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+}
+
+/// Starts the reader thread on `inputs` (each read with its mapper's
+/// grouping).
+pub(super) fn spawn(
+    inputs: Vec<Input>,
+    mappers: &[RowMapper],
+    tx: Sender<Result<Chunk, ReadError>>,
+    recycled: Receiver<Vec<ByteRecord>>,
+    stop: RunStop,
+    counters: Arc<Counters>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let group_columns: Vec<Option<usize>> = mappers.iter().map(|m| m.plan().group_by).collect();
+    std::thread::Builder::new()
+        .name("reader".into())
+        .spawn(move || read_chunks(inputs, &group_columns, tx, recycled, &stop, &counters))
 }
 
 pub(super) fn read_chunks(

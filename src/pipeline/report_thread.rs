@@ -1,11 +1,14 @@
 //! The report thread: final lines, in input order, into the report.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Receiver;
 
+use super::report_failure::ReportFailure;
 use crate::progress::Counters;
 use crate::report::{ReportLine, ReportWriter, Status};
+use crate::stop::RunStop;
 use crate::summary::Summary;
 
 /// Status counts as the report thread saw them.
@@ -19,6 +22,20 @@ pub(super) struct Counts {
     pub(super) failed_by_reason: std::collections::BTreeMap<&'static str, u64>,
     pub(super) skipped: u64,
     pub(super) skipped_by_reason: std::collections::BTreeMap<&'static str, u64>,
+}
+
+/// Starts the report thread. A failure to write the report stops the run
+/// (`failure` keeps it, to be told instead of the errors it causes).
+pub(super) fn spawn<W: std::io::Write + Send + 'static>(
+    report: ReportWriter<W>,
+    rx: Receiver<Vec<ReportLine>>,
+    counters: Arc<Counters>,
+    failure: ReportFailure,
+    stop: RunStop,
+) -> std::io::Result<std::thread::JoinHandle<anyhow::Result<(Counts, W)>>> {
+    std::thread::Builder::new()
+        .name("report".into())
+        .spawn(move || failure.keep(write_report(report, rx, &counters), &stop))
 }
 
 /// The report thread: writes lines in input order, flushes at least every
