@@ -11,6 +11,7 @@ mod event_time;
 mod filter;
 mod full_name;
 mod guard;
+mod hashed_key;
 mod joined_time;
 mod ldu;
 mod line_item;

@@ -1,6 +1,7 @@
 //! `user_data`: the customer keys of a row, normalized and hashed (or sent
 //! as given), with the memo of values that repeat.
 
+use super::hashed_key::push_hashed_key;
 use super::{Row, RowMapper, Scratch, memo, write_plain_key};
 use crate::event::push_json_str;
 use crate::normalize::{self, Field, Outcome};
@@ -64,6 +65,10 @@ impl RowMapper {
                 continue;
             }
             keys.insert(field);
+            if let [value] = s.values[..] {
+                push_hashed_key(out, &mut first, field, &value);
+                continue;
+            }
             write_plain_key(out, &mut first, field.key());
             out.push('[');
             for (i, v) in s.values.iter().enumerate() {
@@ -83,10 +88,7 @@ impl RowMapper {
             && !keys.is_empty()
         {
             keys.insert(Field::Country);
-            write_plain_key(out, &mut first, Field::Country.key());
-            out.push_str("[\"");
-            normalize::push_hex(out, default);
-            out.push_str("\"]");
+            push_hashed_key(out, &mut first, Field::Country, default);
         }
         let mut plain = false;
         for (key, col) in &plan.plain {

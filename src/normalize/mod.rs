@@ -57,7 +57,7 @@ impl Field {
     ];
 
     /// The key in `user_data` (and in the mapping file).
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Field::Em => "em",
             Field::Ph => "ph",
