@@ -1,5 +1,5 @@
 //! The pipeline of DESIGN.md section 2: a reader thread, the CPU stage on
-//! rayon, then batching in input order into a [`Sink`] (the uploader, or
+//! the CPU workers, then batching in input order into a [`Sink`] (the uploader, or
 //! the dry-run writer), with every final row outcome going to the report
 //! thread.
 //!
@@ -205,11 +205,6 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     failure: &report_failure::ReportFailure,
 ) -> anyhow::Result<(Summary, W)> {
     let started = Instant::now();
-    // Named workers, so a profile tells the CPU stage from the rest. Only
-    // the first call builds the pool; later runs reuse it.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("cpu-{i}"))
-        .build_global();
     let Job {
         inputs,
         mappers,
@@ -243,8 +238,9 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     )?;
 
     // CPU stage: at most `in_flight` chunks between the reader and the
-    // consumer, processed on rayon, re-ordered by chunk sequence.
-    let in_flight = rayon::current_num_threads() * 2 + 2;
+    // consumer, on the CPU workers, re-ordered by chunk sequence.
+    let workers = dispatch::cpu_workers();
+    let in_flight = workers * 2 + 2;
     let (tokens_tx, tokens_rx) = bounded::<()>(in_flight);
     for _ in 0..in_flight {
         tokens_tx.send(()).expect("sized for it");
@@ -259,6 +255,7 @@ fn run_stages<W: std::io::Write + Send + 'static>(
             done: done_tx,
         },
         Arc::clone(&mappers),
+        workers,
     )?;
 
     let mut sink = sink_factory(report_tx.clone())?;
