@@ -82,29 +82,7 @@ impl SqliteStore {
         let ctx = || format!("cannot open the ledger {name}");
         conn.busy_timeout(BUSY_TIMEOUT).with_context(ctx)?;
         if !read_only {
-            // WAL: readers never block the writer; NORMAL sync is durable
-            // across a process crash, which is what a claim needs.
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .with_context(ctx)?;
-            conn.pragma_update(None, "synchronous", "NORMAL")
-                .with_context(ctx)?;
-            conn.execute_batch(SCHEMA).with_context(ctx)?;
-            let version: Option<i64> = conn
-                .query_row("SELECT max(version) FROM offconv_schema", [], |r| r.get(0))
-                .with_context(ctx)?;
-            match version {
-                None => {
-                    conn.execute(
-                        "INSERT INTO offconv_schema (version) VALUES (?1)",
-                        [SCHEMA_VERSION],
-                    )
-                    .with_context(ctx)?;
-                }
-                Some(v) if v > SCHEMA_VERSION => anyhow::bail!(
-                    "the ledger {name} has schema version {v}, written by a newer offconv (this one knows {SCHEMA_VERSION})"
-                ),
-                Some(_) => {}
-            }
+            prepare_retrying(&conn, &name)?;
         }
         conn.pragma_update(None, "cache_size", -32_000)
             .with_context(ctx)?;
@@ -417,4 +395,52 @@ impl Store for SqliteStore {
         }
         Ok(())
     }
+}
+/// [`prepare`], again while another run holds the lock: SQLite answers
+/// some lock conflicts at once, without its busy timeout (two runs that
+/// both switch a new file to WAL, or both upgrade a read to a write), so
+/// two runs started together on a new ledger take turns here instead of
+/// one failing. Bounded by [`BUSY_TIMEOUT`].
+fn prepare_retrying(conn: &Connection, name: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match prepare(conn, name) {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            done => return done.with_context(|| format!("cannot open the ledger {name}")),
+        }
+    }
+}
+
+fn is_busy(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<rusqlite::Error>(),
+        Some(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// WAL mode, the schema, and its version checked.
+fn prepare(conn: &Connection, name: &str) -> anyhow::Result<()> {
+    // WAL: readers never block the writer; NORMAL sync is durable across
+    // a process crash, which is what a claim needs.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.execute_batch(SCHEMA)?;
+    let version: Option<i64> =
+        conn.query_row("SELECT max(version) FROM offconv_schema", [], |r| r.get(0))?;
+    match version {
+        None => {
+            conn.execute(
+                "INSERT INTO offconv_schema (version) VALUES (?1)",
+                [SCHEMA_VERSION],
+            )?;
+        }
+        Some(v) if v > SCHEMA_VERSION => anyhow::bail!(
+            "the ledger {name} has schema version {v}, written by a newer offconv (this one knows {SCHEMA_VERSION})"
+        ),
+        Some(_) => {}
+    }
+    Ok(())
 }
