@@ -110,7 +110,11 @@ fn row_to_event(c: &mut Criterion) {
         source::from_reader("bench.csv".into(), None, Box::new(Cursor::new(data)), None).unwrap();
     let plan = mapping.resolve(&input.header, &input.name).unwrap();
     let mapper = RowMapper::new(&mapping, plan, NOW);
-    let records: Vec<csv::ByteRecord> = input.reader.byte_records().map(Result::unwrap).collect();
+    let mut records = Vec::new();
+    let mut record = offconv::records::Record::new();
+    while input.reader.read_byte_record(&mut record).unwrap() {
+        records.push(record.clone());
+    }
     let mut scratch = Scratch::default();
     let mut group = c.benchmark_group("row_to_event");
     group.throughput(Throughput::Elements(records.len() as u64));

@@ -257,7 +257,7 @@ pub fn amount(data: &[u8]) {
     }
     let t = b"2026-11-25 10:00".as_slice();
     let email = b"ana@example.com".as_slice();
-    let record = csv::ByteRecord::from(vec![t, value.as_bytes(), currency, email]);
+    let record = crate::records::Record::from(vec![t, value.as_bytes(), currency, email]);
     let header = ["t", "value", "currency", "email"].map(String::from);
     for m in AMOUNT_MAPPINGS.iter() {
         let plan = m.resolve(&header, "fuzz.csv").expect("the header fits");
@@ -321,7 +321,7 @@ pub fn time(data: &[u8]) {
         .resolve(&header, "fuzz.csv")
         .expect("the header fits");
     let record =
-        csv::ByteRecord::from(vec![date, time_of_day, zone, b"ana@example.com".as_slice()]);
+        crate::records::Record::from(vec![date, time_of_day, zone, b"ana@example.com".as_slice()]);
     let mapper = RowMapper::new(&mapping, plan, NOW);
     let mut scratch = Scratch::default();
     let verdict = mapper.map(&record, &mut scratch);

@@ -153,7 +153,7 @@ pub fn nul_only(line: &[u8]) -> bool {
 /// The records after the header line in `from_header` (bytes from the
 /// header line on), complete ones only: without `eof` the last one may
 /// be cut.
-pub fn sample(from_header: &[u8], delimiter: u8, eof: bool) -> Vec<csv::ByteRecord> {
+pub fn sample(from_header: &[u8], delimiter: u8, eof: bool) -> Vec<crate::records::Record> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -163,7 +163,7 @@ pub fn sample(from_header: &[u8], delimiter: u8, eof: bool) -> Vec<csv::ByteReco
     let mut record = csv::ByteRecord::new();
     while rows.len() < SAMPLE_ROWS {
         match reader.read_byte_record(&mut record) {
-            Ok(true) => rows.push(record.clone()),
+            Ok(true) => rows.push(crate::records::Record::from(&record)),
             Ok(false) | Err(_) => break,
         }
     }

@@ -32,6 +32,7 @@ pub mod pii_columns;
 pub mod pipeline;
 pub mod private_file;
 pub mod progress;
+pub mod records;
 pub mod redact;
 pub mod report;
 pub mod resume;

@@ -74,7 +74,7 @@ pub enum InputError {
 /// The candidates for delimiter detection, most common first (wins ties).
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-pub type RecordReader = csv::Reader<Box<dyn Read + Send>>;
+pub type RecordReader = crate::records::Records<Box<dyn Read + Send>>;
 
 /// An opened input, positioned after its header.
 pub struct Input {
@@ -86,7 +86,7 @@ pub struct Input {
     pub header: Vec<String>,
     /// The first records after the header, read ahead (they are still
     /// in `reader`): what the start-up checks judge columns by.
-    pub sample: Vec<csv::ByteRecord>,
+    pub sample: Vec<crate::records::Record>,
     /// Lines before the header that are not CSV (Excel's `sep=` line):
     /// line numbers in messages count them.
     pub lines_before_header: u64,
@@ -320,18 +320,15 @@ fn from_utf8(
             }
         })?;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(rest);
-    let header = reader
-        .byte_headers()
+    let mut reader = crate::records::Records::new(rest, delimiter);
+    let mut header = crate::records::Record::new();
+    reader
+        .read_byte_record(&mut header)
         .map_err(|e| InputError::BadHeader {
             name: name.clone(),
             message: e.to_string(),
-        })?
+        })?;
+    let header = header
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_owned())
         .collect();
@@ -388,7 +385,7 @@ mod tests {
     #[test]
     fn reads_records_after_header() {
         let mut i = input(b"a,b\n\"multi\nline\",2\n3,4");
-        let mut rec = csv::ByteRecord::new();
+        let mut rec = crate::records::Record::new();
         assert!(i.reader.read_byte_record(&mut rec).unwrap());
         assert_eq!(&rec[0], b"multi\nline");
         assert!(i.reader.read_byte_record(&mut rec).unwrap());
@@ -397,10 +394,14 @@ mod tests {
     }
 
     fn records(mut i: Input) -> Vec<Vec<String>> {
-        let mut rec = csv::StringRecord::new();
+        let mut rec = crate::records::Record::new();
         let mut out = Vec::new();
-        while i.reader.read_record(&mut rec).unwrap() {
-            out.push(rec.iter().map(str::to_owned).collect());
+        while i.reader.read_byte_record(&mut rec).unwrap() {
+            out.push(
+                rec.iter()
+                    .map(|f| String::from_utf8(f.to_vec()).unwrap())
+                    .collect(),
+            );
         }
         out
     }

@@ -211,7 +211,18 @@ fn an_unclosed_quote_is_reported_on_its_row_and_no_row_vanishes() {
             _ => String::new(),
         }),
     );
-    for (file, swallowed) in [("open.csv", 4..=10u64), ("closed.csv", 4..=6)] {
+    // The same with Windows line ends: the opener's line is still 4.
+    t.write(
+        "crlf.csv",
+        std::fs::read_to_string(t.path("open.csv"))
+            .unwrap()
+            .replace('\n', "\r\n"),
+    );
+    for (file, swallowed) in [
+        ("open.csv", 4..=10u64),
+        ("closed.csv", 4..=6),
+        ("crlf.csv", 4..=10),
+    ] {
         let out = run_expect(
             &mut t.cmd(&[
                 "validate",

@@ -29,7 +29,7 @@ impl Sample {
     /// fewer rows is still worth writing.
     pub fn read(input: &mut Input, limit: usize) -> Sample {
         let mut raw: Vec<Vec<Vec<u8>>> = Vec::new();
-        let mut record = csv::ByteRecord::new();
+        let mut record = crate::records::Record::new();
         let mut read_error = None;
         while raw.len() < limit {
             match input.reader.read_byte_record(&mut record) {

@@ -2,7 +2,7 @@
 //! or a rejection with a reason code and a detail naming the column.
 //!
 //! This runs in the CPU stage for every record, so it works on the raw
-//! `ByteRecord`, validates UTF-8 only for the columns it reads, and writes
+//! `Record`, validates UTF-8 only for the columns it reads, and writes
 //! normalized values and hashes into reused buffers ([`Scratch`]).
 
 mod amount;
@@ -24,7 +24,7 @@ mod user_data;
 
 pub use order::{OrderVerdict, group_key};
 
-use csv::ByteRecord;
+use crate::records::Record;
 
 use crate::config::{ACTION_SOURCES, Mapping, Plan};
 use crate::event::push_json_str;
@@ -37,12 +37,12 @@ use crate::time::{TimeParser, Window};
 /// text); `text` is `None` when some byte is not UTF-8, and then each
 /// field read is checked on its own to name the column.
 pub struct Row<'r> {
-    record: &'r ByteRecord,
+    record: &'r Record,
     text: Option<&'r str>,
 }
 
 impl<'r> Row<'r> {
-    pub fn new(record: &'r ByteRecord) -> Row<'r> {
+    pub fn new(record: &'r Record) -> Row<'r> {
         Row {
             record,
             text: simdutf8::basic::from_utf8(record.as_slice()).ok(),
@@ -124,7 +124,7 @@ impl RowMapper {
     }
 
     /// The verdict on one record.
-    pub fn map(&self, record: &ByteRecord, scratch: &mut Scratch) -> Verdict {
+    pub fn map(&self, record: &Record, scratch: &mut Scratch) -> Verdict {
         let rec = &Row::new(record);
         if let Some(rejection) = self.check_width(rec) {
             return Verdict::Rejected {

@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use csv::ByteRecord;
+use crate::records::Record;
 
 use super::amount::Currency;
 use super::line_item::{self, Line, Quantity};
@@ -41,7 +41,7 @@ pub enum OrderVerdict {
 }
 
 /// The group key of a record: the order column, trimmed.
-pub fn group_key(record: &ByteRecord, column: usize) -> &[u8] {
+pub fn group_key(record: &Record, column: usize) -> &[u8] {
     record.get(column).unwrap_or_default().trim_ascii()
 }
 
@@ -50,7 +50,7 @@ impl RowMapper {
     /// `first_row` is the first one's row number).
     pub fn map_order(
         &self,
-        records: &[ByteRecord],
+        records: &[Record],
         first_row: u64,
         scratch: &mut Scratch,
     ) -> OrderVerdict {
@@ -110,7 +110,7 @@ impl RowMapper {
 
     /// The event id of the order these records belong to, for rows that
     /// are rejected without being mapped (an order id that reappears).
-    pub fn order_event_id_of(&self, records: &[ByteRecord]) -> Option<String> {
+    pub fn order_event_id_of(&self, records: &[Record]) -> Option<String> {
         let rows: Vec<Row<'_>> = records.iter().take(1).map(Row::new).collect();
         self.order_event_id(&rows).ok()
     }
@@ -229,9 +229,9 @@ impl RowMapper {
     /// first later row that has it. Reports whether rows disagree.
     fn merge_customer(
         &self,
-        records: &[ByteRecord],
+        records: &[Record],
         rows: &[Row<'_>],
-    ) -> Result<(ByteRecord, bool), (usize, Rejection)> {
+    ) -> Result<(Record, bool), (usize, Rejection)> {
         let customer: Vec<usize> = self
             .plan
             .hashed
@@ -242,7 +242,7 @@ impl RowMapper {
             .chain(self.plan.ldu_column)
             .collect();
         let mut conflict = false;
-        let mut merged = ByteRecord::new();
+        let mut merged = Record::new();
         for (col, field) in records[0].iter().enumerate() {
             if !customer.contains(&col) {
                 merged.push_field(field);

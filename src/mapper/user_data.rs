@@ -175,7 +175,7 @@ mod tests {
     use super::*;
     use crate::config::Mapping;
     use crate::outcome::Verdict;
-    use csv::ByteRecord;
+    use crate::records::Record;
     use std::path::Path;
 
     /// A mapper for `em,cust,city` with `[normalize]` lines added.
@@ -199,7 +199,7 @@ mod tests {
         cust: &str,
         city: &str,
     ) -> serde_json::Value {
-        let record = ByteRecord::from(vec![
+        let record = Record::from(vec![
             "o1",
             "2026-11-25 10:00:00",
             "12.50",

@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use csv::ByteRecord;
+use crate::records::Record;
 use secrecy::SecretString;
 
 use super::params::SendOfflineEventArgs;
@@ -154,7 +154,7 @@ pub fn build(args: &SendOfflineEventArgs, now: i64) -> Result<BuiltEvent, BadInp
     let header: Vec<String> = header.into_iter().map(str::to_owned).collect();
     let plan = mapping.resolve(&header, SOURCE).map_err(|e| internal(&e))?;
     let mapper = RowMapper::new(&mapping, plan, now);
-    let record = ByteRecord::from(values);
+    let record = Record::from(values);
     match mapper.map(&record, &mut Scratch::default()) {
         Verdict::Valid(event) => Ok(BuiltEvent {
             keys: Field::ALL

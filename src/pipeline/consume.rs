@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::records::Record;
 use crossbeam_channel::{Receiver, Sender};
-use csv::ByteRecord;
 
 use super::unread::unread_lines;
 use super::{BatchEvent, Batcher, Chunk, Mapped, ReadError, ReportTx, Sink, grouped, twins};
@@ -41,7 +41,7 @@ pub(super) struct Queues {
     /// A token back for each chunk taken: room for the next.
     pub tokens: Sender<()>,
     /// Records back to the reader, to be filled again.
-    pub recycle: Sender<Vec<ByteRecord>>,
+    pub recycle: Sender<Vec<Record>>,
 }
 
 /// How the input ended for the consumer.

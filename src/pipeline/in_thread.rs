@@ -50,7 +50,7 @@ pub(crate) fn outcomes_in_thread(
 pub(crate) fn rows_of(mut input: Input) -> u64 {
     let (delimiter, columns) = (input.delimiter, input.header.len());
     let mut rows = 0;
-    let mut record = csv::ByteRecord::new();
+    let mut record = crate::records::Record::new();
     while let Ok(true) = input.reader.read_byte_record(&mut record) {
         let swallowed = quotes::swallowed(&record, delimiter, columns);
         rows += 1 + swallowed.map_or(0, |s| s.rows as u64);

@@ -1,7 +1,7 @@
 //! The CPU stage's work on one chunk: each record (or, for line items,
 //! each order) mapped to its outcome, with the worker's scratch.
 
-use csv::ByteRecord;
+use crate::records::Record;
 
 use super::{Chunk, quotes};
 use crate::mapper::{OrderVerdict, RowMapper, Scratch, group_key};
@@ -12,7 +12,7 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-pub(super) fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+pub(super) fn map_chunk(mapper: &RowMapper, chunk: Chunk) -> (Vec<RowOutcome>, Vec<Record>) {
     SCRATCH.with_borrow_mut(|scratch| map_chunk_in(mapper, chunk, scratch))
 }
 
@@ -21,7 +21,7 @@ pub(super) fn map_chunk_in(
     mapper: &RowMapper,
     mut chunk: Chunk,
     scratch: &mut Scratch,
-) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+) -> (Vec<RowOutcome>, Vec<Record>) {
     let swallowed = std::mem::take(&mut chunk.swallowed);
     let first_row = chunk.first_row;
     let (mut outcomes, records) = map_chunk_with(mapper, chunk, scratch);
@@ -35,7 +35,7 @@ fn map_chunk_with(
     mapper: &RowMapper,
     chunk: Chunk,
     scratch: &mut Scratch,
-) -> (Vec<RowOutcome>, Vec<ByteRecord>) {
+) -> (Vec<RowOutcome>, Vec<Record>) {
     let outcome = |i: usize, verdict: Verdict| RowOutcome {
         seq: chunk.first_seq + i as u64,
         file: chunk.file,

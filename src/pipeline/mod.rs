@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::records::Record;
 use crossbeam_channel::{Sender, bounded};
-use csv::ByteRecord;
 
 mod batcher;
 mod consume;
@@ -164,7 +164,7 @@ struct Chunk {
     file: u32,
     first_row: u64,
     first_seq: u64,
-    records: Vec<ByteRecord>,
+    records: Vec<Record>,
     /// Line items: per record, whether its order id reappeared after the
     /// order closed (the export is not grouped). Empty without grouping.
     reappeared: Vec<bool>,
@@ -176,7 +176,7 @@ struct Chunk {
 }
 
 /// A chunk's outcomes, and its records to be reused.
-type Mapped = (Vec<RowOutcome>, Vec<ByteRecord>);
+type Mapped = (Vec<RowOutcome>, Vec<Record>);
 
 /// A read error ends the run: the rows read before it are still reported.
 #[derive(Debug, thiserror::Error)]
@@ -227,7 +227,7 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     )?;
 
     let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
-    let (recycle_tx, recycle_rx) = bounded::<Vec<ByteRecord>>(8);
+    let (recycle_tx, recycle_rx) = bounded::<Vec<Record>>(8);
     let reader = reader::spawn(
         inputs,
         &mappers,

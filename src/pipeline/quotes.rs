@@ -18,7 +18,7 @@
 //! Cost: one `memchr2` scan per record for a line break; only a record
 //! holding one is looked at further.
 
-use csv::ByteRecord;
+use crate::records::Record;
 
 /// What a field that swallowed rows looks like.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub struct Swallowed {
 
 /// The first field of `rec` that swallowed rows, if any. `columns` is the
 /// number of header columns.
-pub fn swallowed(rec: &ByteRecord, delimiter: u8, columns: usize) -> Option<Swallowed> {
+pub fn swallowed(rec: &Record, delimiter: u8, columns: usize) -> Option<Swallowed> {
     let bytes = rec.as_slice();
     if columns < 2 || memchr::memchr2(b'\n', b'\r', bytes).is_none() {
         return None;
@@ -78,7 +78,7 @@ pub fn swallowed_by(row: u64) -> String {
 /// (returned count), each marked in `marks` with its detail.
 pub(super) fn place(
     input: &crate::source::Input,
-    records: &mut Vec<ByteRecord>,
+    records: &mut Vec<Record>,
     at: usize,
     row: u64,
     marks: &mut Vec<(usize, std::sync::Arc<str>)>,
@@ -94,7 +94,7 @@ pub(super) fn place(
     let detail: std::sync::Arc<str> = swallowed_by(row).into();
     for k in 1..=found.rows {
         if records.len() <= at + k {
-            records.push(ByteRecord::new());
+            records.push(Record::new());
         }
         records[at + k].clear();
         marks.push((at + k, std::sync::Arc::clone(&detail)));
@@ -129,8 +129,8 @@ pub(super) fn reject(
 mod tests {
     use super::*;
 
-    fn rec(fields: &[&str]) -> ByteRecord {
-        ByteRecord::from(fields.to_vec())
+    fn rec(fields: &[&str]) -> Record {
+        Record::from(fields.to_vec())
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+use crate::records::Record;
 use crossbeam_channel::{Receiver, Sender};
-use csv::ByteRecord;
 
 use super::quotes::place;
 use super::{CHUNK_ROWS, Chunk, ReadError};
@@ -91,7 +91,7 @@ pub(super) fn spawn(
     inputs: Vec<Input>,
     mappers: &[RowMapper],
     tx: Sender<Result<Chunk, ReadError>>,
-    recycled: Receiver<Vec<ByteRecord>>,
+    recycled: Receiver<Vec<Record>>,
     stop: RunStop,
     counters: Arc<Counters>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
@@ -105,7 +105,7 @@ pub(super) fn read_chunks(
     inputs: Vec<Input>,
     group_columns: &[Option<usize>],
     tx: Sender<Result<Chunk, ReadError>>,
-    recycled: Receiver<Vec<ByteRecord>>,
+    recycled: Receiver<Vec<Record>>,
     stop: &RunStop,
     counters: &Counters,
 ) {
@@ -119,7 +119,7 @@ pub(super) fn read_chunks(
         let group = group_columns.get(file).copied().flatten();
         let mut row = 1u64;
         // With grouping: the record that opened the next chunk's first order.
-        let mut carry: Option<(ByteRecord, bool)> = None;
+        let mut carry: Option<(Record, bool)> = None;
         loop {
             if stop.is_stopped() {
                 let at = Position {
@@ -156,7 +156,7 @@ pub(super) fn read_chunks(
             }
             loop {
                 if filled == records.len() {
-                    records.push(ByteRecord::new());
+                    records.push(Record::new());
                 }
                 match input.reader.read_byte_record(&mut records[filled]) {
                     Ok(true) => {}
@@ -266,7 +266,7 @@ fn drain(
     stop: &RunStop,
 ) {
     let deadline = stop.deadline().unwrap_or_else(Instant::now);
-    let mut record = ByteRecord::new();
+    let mut record = Record::new();
     let mut pending = carried;
     for (i, (file, mut input)) in files.enumerate() {
         if i > 0 {
