@@ -99,7 +99,7 @@ impl<R: Read> Records<R> {
         let Some(Some(line)) = plain else {
             return self.parse(record);
         };
-        record.push_line(&buf[..line.content], &self.delimiters);
+        record.set_line(&buf[..line.content], &self.delimiters);
         self.rdr.consume(line.next);
         self.core.set_line(self.core.line() + 1);
         self.advance(line.next);

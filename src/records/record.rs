@@ -2,10 +2,15 @@
 //!
 //! The csv crate's `ByteRecord` takes its fields one copy each, some
 //! seventy instructions a field; a line the fast path reads is copied
-//! here whole, delimiters and all, and its fields are ranges of it. The
-//! bytes between fields are delimiters (ASCII), so the bytes are valid
-//! UTF-8 exactly when every field is, and a field's range of them is then
-//! its text.
+//! here whole, delimiters and all, and its fields are ranges of it. One
+//! byte separates two fields (the line's delimiter; a comma for fields
+//! pushed one at a time), so a field is known by its end alone: four bytes
+//! a field, which the worker that maps the record loads from the reader's
+//! cache (the csv crate's bounds took eight, `(start, end)` pairs sixteen).
+//! The separators are ASCII, so the bytes are valid UTF-8 exactly when
+//! every field is, and a field's range of them is then its text. Records
+//! are at most [`crate::limits::MAX_RECORD`] (16 MiB): an end fits in a
+//! `u32`.
 
 use std::ops::Range;
 
@@ -14,8 +19,8 @@ use csv::Position;
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Record {
     bytes: Vec<u8>,
-    /// Each field's range of `bytes`, in order.
-    bounds: Vec<(usize, usize)>,
+    /// Where each field ends in `bytes`; the next starts one byte later.
+    ends: Vec<u32>,
     position: Option<Position>,
 }
 
@@ -26,15 +31,15 @@ impl Record {
 
     pub fn clear(&mut self) {
         self.bytes.clear();
-        self.bounds.clear();
+        self.ends.clear();
     }
 
     pub fn len(&self) -> usize {
-        self.bounds.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bounds.is_empty()
+        self.ends.is_empty()
     }
 
     pub fn get(&self, i: usize) -> Option<&[u8]> {
@@ -43,17 +48,23 @@ impl Record {
 
     /// Field `i`'s range of [`Record::as_slice`].
     pub fn range(&self, i: usize) -> Option<Range<usize>> {
-        self.bounds.get(i).map(|&(start, end)| start..end)
+        let end = *self.ends.get(i)? as usize;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize + 1,
+        };
+        Some(start..end)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.bounds
-            .iter()
-            .map(|&(start, end)| &self.bytes[start..end])
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&e| e as usize + 1));
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.bytes[start..end as usize])
     }
 
-    /// The bytes the fields are ranges of: the fields and, for a record
-    /// read from a plain line, the delimiters between them.
+    /// The bytes the fields are ranges of: the fields and a separator byte
+    /// between each two.
     pub fn as_slice(&self) -> &[u8] {
         &self.bytes
     }
@@ -67,37 +78,34 @@ impl Record {
         self.position = position;
     }
 
-    pub fn push_field(&mut self, field: &[u8]) {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(field);
-        self.bounds.push((start, self.bytes.len()));
+    fn end(&mut self) {
+        self.ends.push(end_of(self.bytes.len()));
     }
 
-    /// Appends the fields of `line`, split at the `delimiters` (offsets
-    /// into it, ascending): one copy for the whole line.
-    pub fn push_line(&mut self, line: &[u8], delimiters: &[usize]) {
-        let base = self.bytes.len();
-        self.bytes.extend_from_slice(line);
-        self.bounds.reserve(delimiters.len() + 1);
-        let mut start = base;
-        for &at in delimiters {
-            self.bounds.push((start, base + at));
-            start = base + at + 1;
+    pub fn push_field(&mut self, field: &[u8]) {
+        if !self.ends.is_empty() {
+            self.bytes.push(b',');
         }
-        self.bounds.push((start, base + line.len()));
+        self.bytes.extend_from_slice(field);
+        self.end();
+    }
+
+    /// Sets the record to the fields of `line`, split at the `delimiters`
+    /// (offsets into it, ascending): one copy for the whole line.
+    pub fn set_line(&mut self, line: &[u8], delimiters: &[usize]) {
+        self.clear();
+        self.bytes.extend_from_slice(line);
+        self.ends.extend(delimiters.iter().map(|&at| end_of(at)));
+        self.end();
     }
 
     /// Appends fields written end to end in `fields`, field `i` ending at
     /// `ends[i]` (csv_core's output).
     pub fn push_ends(&mut self, fields: &[u8], ends: &[usize]) {
-        let base = self.bytes.len();
-        self.bytes
-            .extend_from_slice(&fields[..ends.last().copied().unwrap_or(0)]);
-        self.bounds.reserve(ends.len());
-        let mut start = base;
+        let mut start = 0;
         for &end in ends {
-            self.bounds.push((start, base + end));
-            start = base + end;
+            self.push_field(&fields[start..end]);
+            start = end;
         }
     }
 }
@@ -110,6 +118,13 @@ impl std::fmt::Debug for Record {
             .field("bytes", &self.bytes.len())
             .finish()
     }
+}
+
+/// An offset in a record: records are at most 16 MiB
+/// ([`crate::limits::MAX_RECORD`]), so it fits.
+fn end_of(at: usize) -> u32 {
+    debug_assert!(at as u64 <= crate::limits::MAX_RECORD * 2);
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl std::ops::Index<usize> for Record {
@@ -146,8 +161,8 @@ mod tests {
 
     #[test]
     fn a_line_is_split_at_its_delimiters_into_ranges_of_one_copy() {
-        let mut r = Record::new();
-        r.push_line(b"ab,,c", &[2, 3]);
+        let mut r = Record::from(vec!["old"]);
+        r.set_line(b"ab,,c", &[2, 3]);
         assert_eq!(r.iter().collect::<Vec<_>>(), [&b"ab"[..], b"", b"c"]);
         assert_eq!(r.as_slice(), b"ab,,c");
         assert_eq!(r.range(2), Some(4..5));
