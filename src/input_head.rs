@@ -153,17 +153,17 @@ pub fn nul_only(line: &[u8]) -> bool {
 /// The records after the header line in `from_header` (bytes from the
 /// header line on), complete ones only: without `eof` the last one may
 /// be cut.
+/// They are read as the run reads them ([`crate::records`]).
 pub fn sample(from_header: &[u8], delimiter: u8, eof: bool) -> Vec<crate::records::Record> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(from_header);
+    let mut reader = crate::records::Records::new(from_header, delimiter);
     let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
+    let mut record = crate::records::Record::new();
+    // The header first: not a sample row.
+    let mut header = true;
     while rows.len() < SAMPLE_ROWS {
         match reader.read_byte_record(&mut record) {
-            Ok(true) => rows.push(crate::records::Record::from(&record)),
+            Ok(true) if header => header = false,
+            Ok(true) => rows.push(record.clone()),
             Ok(false) | Err(_) => break,
         }
     }

@@ -396,6 +396,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 }
+
 /// [`prepare`], again while another run holds the lock: SQLite answers
 /// some lock conflicts at once, without its busy timeout (two runs that
 /// both switch a new file to WAL, or both upgrade a read to a write), so
@@ -403,26 +404,32 @@ impl Store for SqliteStore {
 /// one failing. Bounded by [`BUSY_TIMEOUT`].
 fn prepare_retrying(conn: &Connection, name: &str) -> anyhow::Result<()> {
     let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
-    loop {
-        match prepare(conn, name) {
+    let version = loop {
+        match prepare(conn) {
             Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(20));
             }
-            done => return done.with_context(|| format!("cannot open the ledger {name}")),
+            done => break done.with_context(|| format!("cannot open the ledger {name}"))?,
         }
+    };
+    if let Some(v) = version.filter(|v| *v > SCHEMA_VERSION) {
+        anyhow::bail!(
+            "the ledger {name} has schema version {v}, written by a newer offconv (this one knows {SCHEMA_VERSION})"
+        );
     }
+    Ok(())
 }
 
-fn is_busy(e: &anyhow::Error) -> bool {
+fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
-        e.downcast_ref::<rusqlite::Error>(),
-        Some(rusqlite::Error::SqliteFailure(f, _))
-            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
 }
 
-/// WAL mode, the schema, and its version checked.
-fn prepare(conn: &Connection, name: &str) -> anyhow::Result<()> {
+/// WAL mode and the schema; a new ledger gets this build's version.
+/// Returns the version found (`None` for a new ledger).
+fn prepare(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     // WAL: readers never block the writer; NORMAL sync is durable across
     // a process crash, which is what a claim needs.
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -430,17 +437,11 @@ fn prepare(conn: &Connection, name: &str) -> anyhow::Result<()> {
     conn.execute_batch(SCHEMA)?;
     let version: Option<i64> =
         conn.query_row("SELECT max(version) FROM offconv_schema", [], |r| r.get(0))?;
-    match version {
-        None => {
-            conn.execute(
-                "INSERT INTO offconv_schema (version) VALUES (?1)",
-                [SCHEMA_VERSION],
-            )?;
-        }
-        Some(v) if v > SCHEMA_VERSION => anyhow::bail!(
-            "the ledger {name} has schema version {v}, written by a newer offconv (this one knows {SCHEMA_VERSION})"
-        ),
-        Some(_) => {}
+    if version.is_none() {
+        conn.execute(
+            "INSERT INTO offconv_schema (version) VALUES (?1)",
+            [SCHEMA_VERSION],
+        )?;
     }
-    Ok(())
+    Ok(version)
 }

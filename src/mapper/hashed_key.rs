@@ -1,10 +1,10 @@
 //! One hashed customer key of `user_data`, `"em":["<64 hex>"]`, written
-//! in one piece: laid out in a stack array (the key's quoted name from a
-//! fixed-size window, the digest's hex encoded in place) and appended
-//! with a single copy. Written as separate pushes (a comma, quotes, the
-//! name, a colon, a bracket, the hex, a quote and a bracket) it cost some
-//! 200 instructions a key, six or more keys a row, a tenth of the row's
-//! work outside SHA-256.
+//! in three copies after one `reserve`: the key's opening (`"em":["`, one
+//! `&'static str` per field built at compile time), the digest's hex from
+//! a fixed-length buffer, and `"]`. Written as separate pushes (a comma,
+//! quotes, the name, a colon, a bracket, the hex, a quote and a bracket)
+//! it cost some 200 instructions a key, six or more keys a row, a tenth of
+//! the row's work outside SHA-256.
 
 use crate::normalize::Field;
 

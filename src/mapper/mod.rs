@@ -183,9 +183,9 @@ impl RowMapper {
     }
 
     fn text<'r>(&self, rec: &Row<'r>, col: usize) -> Result<&'r str, Rejection> {
-        // The record's text is valid UTF-8 as a whole, but a delimiter can
-        // split a character (`\xCA,\xAA` reads as "ʪ" once the fields are
-        // joined): such a field is not text, and is checked on its own below.
+        // When the record's bytes are valid UTF-8 as a whole, each field's
+        // range of them is its text (the separators between fields are
+        // ASCII); otherwise each field is checked on its own below.
         if let Some(field) = rec
             .text
             .zip(rec.record.range(col))

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::records::Record;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::unread::unread_lines;
@@ -13,6 +12,7 @@ use super::{BatchEvent, Batcher, Chunk, Mapped, ReadError, ReportTx, Sink, group
 use crate::mapper::RowMapper;
 use crate::outcome::{Reason, RowOutcome, Verdict};
 use crate::progress::Counters;
+use crate::records::Record;
 use crate::report::{ReportLine, Status};
 use crate::resume::Previous;
 use crate::stop::RunStop;

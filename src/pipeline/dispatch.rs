@@ -13,9 +13,7 @@
 use std::sync::Arc;
 use std::thread;
 
-use crossbeam_channel::bounded;
-
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, bounded};
 
 use super::map::map_chunk;
 use super::{Chunk, Mapped, ReadError};

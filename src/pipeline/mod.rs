@@ -1,7 +1,7 @@
 //! The pipeline of DESIGN.md section 2: a reader thread, the CPU stage on
-//! the CPU workers, then batching in input order into a [`Sink`] (the uploader, or
-//! the dry-run writer), with every final row outcome going to the report
-//! thread.
+//! its worker threads, then batching in input order into a [`Sink`] (the
+//! uploader, or the dry-run writer), with every final row outcome going to
+//! the report thread.
 //!
 //! Every hand-over is a bounded channel, and the CPU stage has a fixed
 //! number of chunks in flight, so memory stays flat whatever the input
@@ -10,7 +10,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::records::Record;
 use crossbeam_channel::{Sender, bounded};
 
 mod batcher;
@@ -31,6 +30,7 @@ pub(crate) use in_thread::{outcomes_in_thread, rows_of};
 use crate::mapper::RowMapper;
 use crate::outcome::RowOutcome;
 use crate::progress::Counters;
+use crate::records::Record;
 use crate::report::{ReportLine, ReportWriter, Status};
 use crate::resume::Previous;
 use crate::source::Input;

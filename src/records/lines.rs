@@ -15,9 +15,8 @@ struct Masks {
     delimiter: u64,
 }
 
-/// A plain line at the start of a buffer: its content (the bytes before
-/// the LF and a CR before it), the delimiters in it, and the bytes to the
-/// next line.
+/// A plain line at the start of a buffer: the length of its content (the
+/// bytes before the LF and a CR before it) and the bytes to the next line.
 pub(super) struct Line {
     pub content: usize,
     pub next: usize,

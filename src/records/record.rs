@@ -144,6 +144,8 @@ impl<T: AsRef<[u8]>> From<Vec<T>> for Record {
     }
 }
 
+/// The csv crate's record, for the tests that hold the reader to it.
+#[cfg(test)]
 impl From<&csv::ByteRecord> for Record {
     fn from(rec: &csv::ByteRecord) -> Record {
         let mut r = Record::new();
