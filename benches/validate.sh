@@ -10,6 +10,12 @@
 #   SIZES=1000000 RUNS=5 bash benches/validate.sh
 #   MIXES=us MAPPING=/path/to/other.toml bash benches/validate.sh
 #   LINE_ITEMS=1 MAPPING=benches/line_items_bench.toml MIXES=us SIZES=1000000 bash benches/validate.sh
+#   FEATURES=1 SIZES=1000000 bash benches/validate.sh   # then each mapping feature (benches/features.py)
+#
+# With FEATURES=1, after the exports: the US-heavy export once per mapping
+# feature (encoding, filter, joined date and time, zone per row, full name,
+# semicolons, decimal commas, the ledger), each variant run alternately
+# with the plain one, with its rows/s and CPU per row against the plain's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -52,6 +58,39 @@ offconv_run() {
     --payloads "$WORK/payloads.ndjson" -q
 }
 
+# The mapping features on the US-heavy export of `$1` rows.
+features() {
+  local rows=$1 dir=$WORK/features
+  mkdir -p "$dir"
+  "$TARGET/release/examples/gen_sales" --rows "$rows" --now "$NOW" --mix us --out "$WORK/us.csv"
+  mapfile -t names < <(python3 benches/features.py "$WORK/us.csv" "$dir")
+  rm -f "$dir"/*.times
+  for _ in $(seq "$RUNS"); do
+    for name in "${names[@]}"; do
+      local ledger=()
+      if [ "$name" = ledger ]; then
+        rm -f "$dir"/ledger.sqlite*
+        ledger=(--dataset 1234567890 --ledger "$dir/ledger.sqlite")
+      fi
+      timed "features/$name" "$rows" "$TARGET/release/offconv" validate "$dir/$name.csv" \
+        --mapping "$dir/$name.toml" --now "$NOW" --report "$WORK/report.csv" \
+        --payloads "$WORK/payloads.ndjson" -q "${ledger[@]}"
+      rm -f "$WORK/report.csv" "$WORK/payloads.ndjson"
+    done
+  done
+  echo "$rows rows, mapping features on the US-heavy export, median of $RUNS runs, alternating"
+  local plain_rate plain_cpu
+  for name in "${names[@]}"; do
+    mapfile -t o < "$dir/$name.times"
+    local rate cpu
+    rate=$(median "${o[@]%% *}")
+    cpu=$(median $(printf '%s\n' "${o[@]}" | cut -d' ' -f2))
+    if [ "$name" = plain ]; then plain_rate=$rate plain_cpu=$cpu; fi
+    echo "  $name: $rate rows/s (CPU $cpu s); against plain: rows/s $(python3 -c "print(round($rate / $plain_rate, 3))"), CPU $(python3 -c "print(round($cpu / $plain_cpu, 3))")"
+  done
+  rm -rf "$dir"
+}
+
 for rows in $SIZES; do
   declare -A bytes=()
   for mix in $MIXES; do
@@ -87,6 +126,9 @@ for rows in $SIZES; do
   done
   if [ -n "${cpu_us:-}" ] && [ -n "${cpu_international:-}" ]; then
     echo "  CPU per row, international / US-heavy: $(python3 -c "print(round($cpu_international / $cpu_us, 2))")"
+  fi
+  if [ -n "${FEATURES:-}" ]; then
+    features "$rows"
   fi
   rm -f "$WORK"/*.csv
 done
