@@ -59,11 +59,15 @@ impl FilterPlan {
         mut value: impl FnMut(usize) -> &'a str,
         name: impl Fn(usize) -> &'a str,
     ) -> Option<String> {
+        // The listed values are lower case already. An ASCII cell (nearly
+        // all: statuses, flags) compares without a lower-cased copy; that
+        // copy was an allocation per cell and most of a filter's cost.
         let holds = |rule: &FilterRule, v: &str| {
             let v = v.trim();
+            let lower = (!v.is_ascii()).then(|| v.to_lowercase());
             rule.values
                 .iter()
-                .any(|w| w.eq_ignore_ascii_case(v) || w == &v.to_lowercase())
+                .any(|w| w.eq_ignore_ascii_case(v) || lower.as_ref().is_some_and(|l| w == l))
         };
         for rule in &self.skip {
             if holds(rule, value(rule.column)) {

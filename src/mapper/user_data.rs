@@ -9,9 +9,9 @@ use crate::outcome::{KeySet, Rejection};
 
 impl RowMapper {
     /// Writes the `user_data` object into `out`.
-    pub(super) fn user_data(
+    pub(super) fn user_data<'r>(
         &self,
-        rec: &Row<'_>,
+        rec: &Row<'r>,
         s: &mut Scratch,
         out: &mut String,
     ) -> Result<(KeySet, bool), Rejection> {
@@ -25,6 +25,8 @@ impl RowMapper {
             phone_region: country.phone_region,
             ..self.options
         };
+        // The full name, split once for both of its parts.
+        let mut name_split = None;
         for (field, cols) in &plan.hashed {
             let field = *field;
             s.values.clear();
@@ -56,7 +58,7 @@ impl RowMapper {
                 }
             }
             if s.values.is_empty()
-                && let Some(part) = self.full_name_part(rec, field)?
+                && let Some(part) = self.full_name_part(rec, field, &mut name_split)?
                 && let Some(value) = self.hash_memoized(field, part, false, &opts, s).digest
             {
                 s.values.push(value);
