@@ -5,13 +5,14 @@
 use super::row_zone::ZoneCache;
 use super::{Row, RowMapper};
 use crate::outcome::{Reason, Rejection};
-use crate::time::Placement;
+use crate::time::{OffsetCache, Placement};
 
 /// What reading a time reuses from row to row (one per worker).
 #[derive(Default)]
 pub struct TimeScratch {
     zones: ZoneCache,
     joined: String,
+    offsets: OffsetCache,
 }
 
 impl RowMapper {
@@ -26,10 +27,17 @@ impl RowMapper {
         let date = self.text(rec, col)?;
         let zone = self.row_zone(rec, &mut scratch.zones)?;
         let (parsed, time_of_day) = match self.plan.time_of_day_column {
-            None => (self.times.parse_in(date, zone), None),
+            None => (
+                self.times.parse_cached(date, zone, &mut scratch.offsets),
+                None,
+            ),
             Some(tcol) => {
                 self.join_time_of_day(rec, date, tcol, &mut scratch.joined)?;
-                (self.times.parse_in(&scratch.joined, zone), Some(tcol))
+                let joined = &scratch.joined;
+                (
+                    self.times.parse_cached(joined, zone, &mut scratch.offsets),
+                    Some(tcol),
+                )
             }
         };
         let t = parsed.map_err(|e| {

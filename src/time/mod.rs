@@ -8,6 +8,7 @@
 
 mod abbrev;
 pub mod format_check;
+mod offsets;
 mod zone_cell;
 pub mod zone_names;
 
@@ -18,6 +19,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, fmt::strtime};
 
 use abbrev::{AbbrevFormat, Abbreviations};
+pub use offsets::OffsetCache;
 pub use zone_cell::parse_zone;
 
 /// Why a time could not be used. The `Display` text is the report detail
@@ -53,11 +55,23 @@ pub enum TimeError {
 pub struct RowZone {
     tz: TimeZone,
     abbreviations: Arc<Abbreviations>,
+    /// Names the zone in an [`OffsetCache`].
+    id: u64,
 }
 
 impl RowZone {
     pub fn tz(&self) -> &TimeZone {
         &self.tz
+    }
+
+    /// Unix seconds of the local time `dt`, through `offsets` when given
+    /// (a zone numbered 0, the placeholder `TimeParser::new` replaces, never
+    /// is: 0 marks an empty slot).
+    fn local(&self, dt: DateTime, offsets: Option<&mut OffsetCache>) -> Result<i64, TimeError> {
+        match offsets {
+            Some(cache) if self.id != 0 => cache.timestamp(self.id, &self.tz, dt),
+            _ => local(&self.tz, dt),
+        }
     }
 }
 
@@ -81,6 +95,7 @@ impl TimeParser {
             zone: RowZone {
                 tz: TimeZone::UTC,
                 abbreviations: Arc::default(),
+                id: 0,
             },
             four_digit_year,
             abbreviation,
@@ -98,7 +113,11 @@ impl TimeParser {
         } else {
             Arc::default()
         };
-        RowZone { tz, abbreviations }
+        RowZone {
+            tz,
+            abbreviations,
+            id: offsets::next_zone_id(),
+        }
     }
 
     /// The mapping's zone, ready for [`TimeParser::parse_in`].
@@ -113,15 +132,35 @@ impl TimeParser {
 
     /// Unix seconds of `raw`, a time without an offset read in `zone`.
     pub fn parse_in(&self, raw: &str, zone: &RowZone) -> Result<i64, TimeError> {
+        self.parse_with(raw, zone, None)
+    }
+
+    /// [`TimeParser::parse_in`], with the zone's offsets kept in `offsets`
+    /// (a worker's, reused from row to row).
+    pub fn parse_cached(
+        &self,
+        raw: &str,
+        zone: &RowZone,
+        offsets: &mut OffsetCache,
+    ) -> Result<i64, TimeError> {
+        self.parse_with(raw, zone, Some(offsets))
+    }
+
+    fn parse_with(
+        &self,
+        raw: &str,
+        zone: &RowZone,
+        offsets: Option<&mut OffsetCache>,
+    ) -> Result<i64, TimeError> {
         let s = raw.trim();
         if s.is_empty() {
             return Err(TimeError::Empty);
         }
         if let Some(fmt) = &self.format {
-            return self.parse_with_format(fmt, s, zone);
+            return self.parse_with_format(fmt, s, zone, offsets);
         }
         if let Some(dt) = parse_civil(s)? {
-            return local(&zone.tz, dt);
+            return zone.local(dt, offsets);
         }
         if s.bytes().all(|b| b.is_ascii_digit()) {
             let n: i64 = s.parse().map_err(|_| TimeError::Unparseable)?;
@@ -136,7 +175,13 @@ impl TimeParser {
             .map_err(|_| TimeError::Unparseable)
     }
 
-    fn parse_with_format(&self, fmt: &str, s: &str, zone: &RowZone) -> Result<i64, TimeError> {
+    fn parse_with_format(
+        &self,
+        fmt: &str,
+        s: &str,
+        zone: &RowZone,
+        offsets: Option<&mut OffsetCache>,
+    ) -> Result<i64, TimeError> {
         let (tm, abbreviation) = match &self.abbreviation {
             Some(z) => {
                 let (tm, abbr) = z.parse(s).ok_or(TimeError::FormatMismatch)?;
@@ -172,7 +217,7 @@ impl TimeParser {
                 .to_timestamp(dt)
                 .map(|t| t.as_second())
                 .map_err(|_| TimeError::Invalid),
-            None => local(&zone.tz, dt),
+            None => zone.local(dt, offsets),
         }
     }
 }
