@@ -76,26 +76,22 @@ fn slot_of(zone: u64, hour: i64) -> usize {
 /// The offset of every second of `dt`'s hour, when it is one and not
 /// ambiguous; `None` when the hour holds a gap, a fold or a change.
 fn steady_offset(tz: &TimeZone, dt: DateTime) -> Option<i32> {
-    let start = dt
-        .with()
-        .minute(0)
-        .second(0)
-        .subsec_nanosecond(0)
-        .build()
-        .ok()?;
-    let end = dt
-        .with()
-        .minute(59)
-        .second(59)
-        .subsec_nanosecond(0)
-        .build()
-        .ok()?;
-    let offset = |at: DateTime| match tz.to_ambiguous_timestamp(at).offset() {
-        AmbiguousOffset::Unambiguous { offset } => Some(offset.seconds()),
-        _ => None,
+    // The offset at minute and second `ms` of the hour.
+    let offset = |ms: i8| {
+        let at = dt
+            .with()
+            .minute(ms)
+            .second(ms)
+            .subsec_nanosecond(0)
+            .build()
+            .ok()?;
+        match tz.to_ambiguous_timestamp(at).offset() {
+            AmbiguousOffset::Unambiguous { offset } => Some(offset.seconds()),
+            _ => None,
+        }
     };
-    let first = offset(start)?;
-    (offset(end)? == first).then_some(first)
+    let first = offset(0)?;
+    (offset(59)? == first).then_some(first)
 }
 
 /// Seconds from 1970-01-01T00:00:00 to `dt`, both read on one clock
