@@ -146,10 +146,19 @@ fn postgres_stopped_mid_run_stops_the_run_and_nothing_is_sent_unclaimed() {
     let sb = sandbox(&t);
     let input = write_orders(&t, "a.csv", 0, 400);
     let url = pg.url.replacen("postgres@", "postgres:s3cret-pw@", 1);
-    // 20 batches at 2 a second: the server is stopped after the third,
-    // with some 8 s of the run to go, so even a slow stop (pg_ctl under
-    // load) lands mid-run. At 10 a second the run once finished first.
-    let mut cmd = upload(&t, &sb, &input, "r.csv", &["--ledger", &url, "--rate", "2"]);
+    // 20 batches at one every 2 s: the server is stopped after the third,
+    // with some 34 s of the run to go, so even a slow stop (pg_ctl under
+    // a loaded CI machine) lands mid-run; the batches claimed before it
+    // still go out at the cap, the rest fails at once (16-19 s in all
+    // here). At 10 and at 2 a second, fresh-clone CI runs once each found
+    // the run finished first.
+    let mut cmd = upload(
+        &t,
+        &sb,
+        &input,
+        "r.csv",
+        &["--ledger", &url, "--rate", "0.5"],
+    );
     let child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
