@@ -39,6 +39,16 @@ for l in sys.stdin:
         print(m["executable"])')
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), $(free -g | awk '/Mem:/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# The machine's CPU time so far (/proc/stat, in ticks): all of it, and
+# what the host took for other guests (steal). A virtual machine whose
+# host is busy loses a share of its cores; its rows/s then mean little
+# (five runs in issue 18's sixth round saw 30 %).
+cpu_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9}' /proc/stat; }
+steal_since() {
+  read -r t1 s1 < <(cpu_ticks)
+  python3 -c "print(round(100 * ($s1 - $2) / max($t1 - $1, 1), 1))"
+}
+
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mapping_of() { if [ "$1" = international ]; then echo "$INTL_MAPPING"; else echo "$MAPPING"; fi; }
 
@@ -102,6 +112,7 @@ for rows in $SIZES; do
     bytes[$mix]=$(($(stat -c %s "$WORK/report.csv") + $(stat -c %s "$WORK/payloads.ndjson")))
     rm -f "$WORK/report.csv" "$WORK/payloads.ndjson" "$WORK"/*.times
   done
+  read -r ticks0 steal0 < <(cpu_ticks)
   for _ in $(seq "$RUNS"); do
     for mix in $MIXES; do
       timed "limit-$mix" "$rows" "$LIMIT" "$WORK/$mix.csv" --rows "$rows" \
@@ -111,7 +122,7 @@ for rows in $SIZES; do
       rm -f "$WORK/report.csv" "$WORK/payloads.ndjson"
     done
   done
-  echo "$rows rows, median of $RUNS runs, alternating; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$rows rows, median of $RUNS runs, alternating; load average now $(cut -d' ' -f1-3 /proc/loadavg); host steal $(steal_since "$ticks0" "$steal0") % of CPU time"
   for mix in $MIXES; do
     mapfile -t l < "$WORK/limit-$mix.times"
     mapfile -t o < "$WORK/offconv-$mix.times"

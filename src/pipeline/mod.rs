@@ -226,36 +226,36 @@ fn run_stages<W: std::io::Write + Send + 'static>(
         stop.clone(),
     )?;
 
-    let (chunk_tx, chunk_rx) = bounded::<Result<Chunk, ReadError>>(4);
     let (recycle_tx, recycle_rx) = bounded::<Vec<Record>>(8);
-    let reader = reader::spawn(
-        inputs,
-        &mappers,
-        chunk_tx,
-        recycle_rx,
-        stop.clone(),
-        Arc::clone(&counters),
-    )?;
 
     // CPU stage: at most `in_flight` chunks between the reader and the
-    // consumer, on the CPU workers, re-ordered by chunk sequence.
+    // consumer, on the CPU workers, re-ordered by chunk sequence. Two a
+    // worker, and four the reader may cut ahead (a channel of four chunks
+    // to the dispatch thread before the reader handed them over itself).
     let workers = dispatch::cpu_workers();
-    let in_flight = workers * 2 + 2;
+    let in_flight = workers * 2 + 4;
     let (tokens_tx, tokens_rx) = bounded::<()>(in_flight);
     for _ in 0..in_flight {
         tokens_tx.send(()).expect("sized for it");
     }
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<(u64, Mapped)>();
     let (order_tx, order_rx) = bounded::<Result<Chunk, ReadError>>(in_flight);
-    let dispatcher = dispatch::spawn(
+    let dispatch = dispatch::spawn(
         dispatch::Lines {
-            chunks: chunk_rx,
             order: order_tx,
             tokens: tokens_rx,
             done: done_tx,
         },
         Arc::clone(&mappers),
         workers,
+    )?;
+    let reader = reader::spawn(
+        inputs,
+        &mappers,
+        dispatch,
+        recycle_rx,
+        stop.clone(),
+        Arc::clone(&counters),
     )?;
 
     let mut sink = sink_factory(report_tx.clone())?;
@@ -292,10 +292,8 @@ fn run_stages<W: std::io::Write + Send + 'static>(
     if matches!(end, consume::End::Abandoned) {
         // The reader may be blocked on a pipe that never ends: leave it.
         drop(reader);
-        drop(dispatcher);
     } else {
         let _ = reader.join();
-        let _ = dispatcher.join();
     }
     let (counts, out) = report_thread
         .join()

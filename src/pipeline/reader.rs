@@ -17,7 +17,9 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use crate::records::Record;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
+
+use super::dispatch::ChunkSink;
 
 use super::quotes::place;
 use super::{CHUNK_ROWS, Chunk, ReadError};
@@ -90,7 +92,7 @@ impl std::hash::Hasher for IdentityHasher {
 pub(super) fn spawn(
     inputs: Vec<Input>,
     mappers: &[RowMapper],
-    tx: Sender<Result<Chunk, ReadError>>,
+    tx: impl ChunkSink + Send + 'static,
     recycled: Receiver<Vec<Record>>,
     stop: RunStop,
     counters: Arc<Counters>,
@@ -104,7 +106,7 @@ pub(super) fn spawn(
 pub(super) fn read_chunks(
     inputs: Vec<Input>,
     group_columns: &[Option<usize>],
-    tx: Sender<Result<Chunk, ReadError>>,
+    tx: impl ChunkSink,
     recycled: Receiver<Vec<Record>>,
     stop: &RunStop,
     counters: &Counters,
@@ -226,7 +228,7 @@ pub(super) fn read_chunks(
                 counters
                     .bytes_read
                     .store(bytes_before + input.bytes_read(), Ordering::Relaxed);
-                if tx.send(Ok(chunk)).is_err() {
+                if !tx.send(Ok(chunk)) {
                     return;
                 }
             }
@@ -262,7 +264,7 @@ fn drain(
     files: impl Iterator<Item = (usize, Input)>,
     mut at: Position,
     carried: u64,
-    tx: &Sender<Result<Chunk, ReadError>>,
+    tx: &impl ChunkSink,
     stop: &RunStop,
 ) {
     let deadline = stop.deadline().unwrap_or_else(Instant::now);
@@ -300,7 +302,7 @@ fn drain(
                 at.seq += pending;
                 at.row += pending;
                 pending = 0;
-                if tx.send(Ok(chunk)).is_err() {
+                if !tx.send(Ok(chunk)) {
                     return;
                 }
             }
