@@ -53,9 +53,15 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 mapping_of() { if [ "$1" = international ]; then echo "$INTL_MAPPING"; else echo "$MAPPING"; fi; }
 
 # One timed run: appends "rows/s cpu rss_kb" to $WORK/<name>.times.
+# Each run starts with no dirty pages: without the untimed `sync`, what
+# the previous run wrote (700+ MB at 1M rows) can still be flushing on the
+# same two cores while the next run is timed. In issue 18's seventh round
+# five runs without it fell run by run (781k to 621k rows/s); with it the
+# runs still varied by a third, but not in one direction.
 timed() {
   local name=$1 rows=$2
   shift 2
+  sync
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >/dev/null 2>&1 || true
   read -r wall user sys kb < <(tail -n 1 "$WORK/time")
   python3 -c "print(int($rows / max($wall, 0.01)), round($user + $sys, 2), $kb)" >>"$WORK/$name.times"
@@ -132,6 +138,7 @@ for rows in $SIZES; do
     ocpu=$(median $(printf '%s\n' "${o[@]}" | cut -d' ' -f2))
     rss=$(printf '%s\n' "${o[@]}" | cut -d' ' -f3 | sort -n | tail -n 1)
     echo "  $mix: limit $lrate rows/s (CPU $lcpu s); offconv $orate rows/s (CPU $ocpu s, peak RSS $((rss / 1024)) MB, $((bytes[$mix] / 1000000)) MB written); ratio $(python3 -c "print(round($orate / $lrate, 2))")"
+    echo "    limit runs: $(printf '%s\n' "${l[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
     echo "    offconv runs: $(printf '%s\n' "${o[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
     eval "cpu_$mix=$ocpu"
   done
