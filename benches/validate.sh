@@ -50,6 +50,8 @@ steal_since() {
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# The rows/s of each run in a list of .times lines, on one line.
+rates() { printf '%s\n' "$@" | cut -d' ' -f1 | tr '\n' ' '; }
 mapping_of() { if [ "$1" = international ]; then echo "$INTL_MAPPING"; else echo "$MAPPING"; fi; }
 
 # One timed run: appends "rows/s cpu rss_kb" to $WORK/<name>.times.
@@ -138,8 +140,8 @@ for rows in $SIZES; do
     ocpu=$(median $(printf '%s\n' "${o[@]}" | cut -d' ' -f2))
     rss=$(printf '%s\n' "${o[@]}" | cut -d' ' -f3 | sort -n | tail -n 1)
     echo "  $mix: limit $lrate rows/s (CPU $lcpu s); offconv $orate rows/s (CPU $ocpu s, peak RSS $((rss / 1024)) MB, $((bytes[$mix] / 1000000)) MB written); ratio $(python3 -c "print(round($orate / $lrate, 2))")"
-    echo "    limit runs: $(printf '%s\n' "${l[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
-    echo "    offconv runs: $(printf '%s\n' "${o[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
+    echo "    limit runs: $(rates "${l[@]}")"
+    echo "    offconv runs: $(rates "${o[@]}")"
     eval "cpu_$mix=$ocpu"
   done
   if [ -n "${cpu_us:-}" ] && [ -n "${cpu_international:-}" ]; then
