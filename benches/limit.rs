@@ -13,12 +13,20 @@
 //! ```
 //!
 //! `--bytes` is the size of offconv's dump plus report for the same file
-//! (validate.sh measures it); the output goes to `<out>.0` and `<out>.1`.
+//! (validate.sh measures it); the output goes to `<out>.0` and `<out>.1`,
+//! a file per worker. With `--report-bytes R` (the report's share of
+//! `--bytes`) it goes where offconv's goes instead: `<out>.dump` and
+//! `<out>.report`, one file each, both workers writing to both, as the
+//! one dump file offconv writes must be written: ext4 holds a file's inode
+//! lock for each buffered write, so the writers of one file take turns
+//! where writers of a file each do not (BENCHMARKS.md, issue 18's tenth
+//! round, measures both).
 #![allow(clippy::disallowed_macros)] // a tool's own output (see clippy.toml)
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::{Receiver, Sender, bounded};
@@ -50,12 +58,14 @@ struct Args {
     input: String,
     rows: u64,
     bytes: u64,
+    /// The report's share of `bytes`: one dump file and one report file.
+    report_bytes: Option<u64>,
     out: String,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut input = None;
-    let (mut rows, mut bytes, mut out) = (None, None, None);
+    let (mut rows, mut bytes, mut report_bytes, mut out) = (None, None, None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -64,6 +74,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--bench" => {}
             "--rows" => rows = Some(value("--rows")?),
             "--bytes" => bytes = Some(value("--bytes")?),
+            "--report-bytes" => report_bytes = Some(value("--report-bytes")?),
             "--out" => out = Some(value("--out")?),
             _ if !arg.starts_with("--") && input.is_none() => input = Some(arg),
             _ => return Err(format!("unexpected argument {arg}")),
@@ -77,10 +88,19 @@ fn parse_args() -> Result<Option<Args>, String> {
             .parse::<u64>()
             .map_err(|e| format!("{name}: {e}"))
     };
+    let bytes = number(bytes, "--bytes")?;
+    let report_bytes = match report_bytes {
+        Some(r) => Some(number(Some(r), "--report-bytes")?),
+        None => None,
+    };
+    if report_bytes.is_some_and(|r| r > bytes) {
+        return Err("--report-bytes is more than --bytes".into());
+    }
     Ok(Some(Args {
         input,
         rows: number(rows, "--rows")?.max(1),
-        bytes: number(bytes, "--bytes")?,
+        bytes,
+        report_bytes,
         out: out.ok_or("--out is required")?,
     }))
 }
@@ -99,7 +119,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("limit: {e}\nusage: limit FILE.csv --rows N --bytes N --out PATH");
+            eprintln!(
+                "limit: {e}\nusage: limit FILE.csv --rows N --bytes N [--report-bytes N] --out PATH"
+            );
             ExitCode::FAILURE
         }
     }
@@ -129,14 +151,31 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let (chunk_tx, chunk_rx) = bounded::<Chunk>(2 * WORKERS);
     let (free_tx, free_rx) = bounded::<Chunk>(4 * WORKERS);
+    let shared = match args.report_bytes {
+        Some(report) => Some([
+            (
+                Arc::new(File::create(format!("{}.dump", args.out))?),
+                args.bytes - report,
+            ),
+            (
+                Arc::new(File::create(format!("{}.report", args.out))?),
+                report,
+            ),
+        ]),
+        None => None,
+    };
     let workers: Vec<_> = (0..WORKERS)
         .map(|i| {
             let (rx, free) = (chunk_rx.clone(), free_tx.clone());
-            let path = format!("{}.{i}", args.out);
-            let (rows, bytes) = (args.rows, args.bytes);
-            thread::spawn(move || work(rx, free, &path, rows, bytes))
+            let outs = match &shared {
+                Some(files) => Ok(files.iter().map(|(f, n)| (Arc::clone(f), *n)).collect()),
+                None => File::create(format!("{}.{i}", args.out))
+                    .map(|f| vec![(Arc::new(f), args.bytes)]),
+            };
+            let rows = args.rows;
+            outs.map(|outs| thread::spawn(move || work(rx, free, outs, rows)))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     drop((chunk_rx, free_tx));
 
     let mut record = ByteRecord::new();
@@ -182,21 +221,26 @@ fn new_chunk(free: &Receiver<Chunk>, first: u64) -> Chunk {
     chunk
 }
 
-/// One worker: hashes its chunks into `path`; returns the values hashed.
+/// One worker: hashes its chunks into the first of `outs`, and brings each
+/// output up to its share of the bytes (`(file, bytes for all rows)`);
+/// returns the values hashed.
 fn work(
     rx: Receiver<Chunk>,
     free: Sender<Chunk>,
-    path: &str,
+    outs: Vec<(Arc<File>, u64)>,
     rows: u64,
-    bytes: u64,
 ) -> std::io::Result<u64> {
-    const FILLER: [u8; 4096] = [b' '; 4096];
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut writers: Vec<_> = outs
+        .iter()
+        .map(|(file, bytes)| (BufWriter::with_capacity(1 << 20, &**file), *bytes))
+        .collect();
     let mut hashes = 0;
     let mut hex = [0u8; 64];
     let mut lower = Vec::with_capacity(256);
-    // The bytes offconv writes for rows `0..n` (dump and report).
-    let share = |n: u64| (u128::from(n.min(rows)) * u128::from(bytes) / u128::from(rows)) as u64;
+    // The bytes an output takes for rows `0..n`.
+    let share = |n: u64, bytes: u64| {
+        (u128::from(n.min(rows)) * u128::from(bytes) / u128::from(rows)) as u64
+    };
     for chunk in rx {
         let mut written = 0u64;
         let mut start = 0;
@@ -210,21 +254,32 @@ fn work(
             lower.extend(value.iter().map(u8::to_ascii_lowercase));
             let digest = sha256(&lower);
             const_hex::encode_to_slice(digest, &mut hex).expect("64 bytes");
-            out.write_all(&hex)?;
+            writers[0].0.write_all(&hex)?;
             written += 64;
             hashes += 1;
         }
         let end = chunk.first + chunk.rows as u64;
-        let mut want = (share(end) - share(chunk.first)).saturating_sub(written);
-        while want > 0 {
-            let n = want.min(FILLER.len() as u64) as usize;
-            out.write_all(&FILLER[..n])?;
-            want -= n as u64;
+        for (out, bytes) in &mut writers {
+            let want = share(end, *bytes) - share(chunk.first, *bytes);
+            fill(out, want.saturating_sub(std::mem::take(&mut written)))?;
         }
         let _ = free.try_send(chunk);
     }
-    out.flush()?;
+    for (mut out, _) in writers {
+        out.flush()?;
+    }
     Ok(hashes)
+}
+
+/// `n` filler bytes.
+fn fill(out: &mut impl Write, mut n: u64) -> std::io::Result<()> {
+    const FILLER: [u8; 4096] = [b' '; 4096];
+    while n > 0 {
+        let step = n.min(FILLER.len() as u64) as usize;
+        out.write_all(&FILLER[..step])?;
+        n -= step as u64;
+    }
+    Ok(())
 }
 
 /// SHA-256; a value under 56 bytes in one compression of one padded block.

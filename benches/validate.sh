@@ -5,6 +5,9 @@
 # `offconv validate` with the report and the payload dump written, on each.
 # Prints per export the median rows/s and CPU seconds (user + sys) of the
 # limit and of offconv, offconv's peak RSS, and the ratio to the limit.
+# The limit writes offconv's bytes as offconv does, one dump file and one
+# report file; beside it runs the limit of earlier rounds, the same bytes
+# as a file per worker (`split`), which one dump file cannot be.
 #
 #   bash benches/validate.sh                 # 1,000,000 and 10,000,000 rows, 5 runs
 #   SIZES=1000000 RUNS=5 bash benches/validate.sh
@@ -111,20 +114,24 @@ features() {
 
 read -r first_size _ <<<"$SIZES"
 for rows in $SIZES; do
-  declare -A bytes=()
+  declare -A bytes=() report_bytes=()
   for mix in $MIXES; do
     "$TARGET/release/examples/gen_sales" --rows "$rows" --now "$NOW" --mix "$mix" \
       ${LINE_ITEMS:+--line-items} --out "$WORK/$mix.csv"
     # An untimed run: the bytes offconv writes, which the limit writes too.
     "$TARGET/release/offconv" validate "$WORK/$mix.csv" --mapping "$(mapping_of "$mix")" \
       --now "$NOW" --report "$WORK/report.csv" --payloads "$WORK/payloads.ndjson" -q || true
-    bytes[$mix]=$(($(stat -c %s "$WORK/report.csv") + $(stat -c %s "$WORK/payloads.ndjson")))
+    report_bytes[$mix]=$(stat -c %s "$WORK/report.csv")
+    bytes[$mix]=$((report_bytes[$mix] + $(stat -c %s "$WORK/payloads.ndjson")))
     rm -f "$WORK/report.csv" "$WORK/payloads.ndjson" "$WORK"/*.times
   done
   read -r ticks0 steal0 < <(cpu_ticks)
   for _ in $(seq "$RUNS"); do
     for mix in $MIXES; do
       timed "limit-$mix" "$rows" "$LIMIT" "$WORK/$mix.csv" --rows "$rows" \
+        --bytes "${bytes[$mix]}" --report-bytes "${report_bytes[$mix]}" --out "$WORK/limit"
+      rm -f "$WORK"/limit.*
+      timed "split-$mix" "$rows" "$LIMIT" "$WORK/$mix.csv" --rows "$rows" \
         --bytes "${bytes[$mix]}" --out "$WORK/limit"
       rm -f "$WORK"/limit.*
       offconv_run "$mix" "$rows"
@@ -135,13 +142,16 @@ for rows in $SIZES; do
   for mix in $MIXES; do
     mapfile -t l < "$WORK/limit-$mix.times"
     mapfile -t o < "$WORK/offconv-$mix.times"
+    mapfile -t f < "$WORK/split-$mix.times"
     lrate=$(median "${l[@]%% *}")
+    frate=$(median "${f[@]%% *}")
     orate=$(median "${o[@]%% *}")
     lcpu=$(median $(printf '%s\n' "${l[@]}" | cut -d' ' -f2))
     ocpu=$(median $(printf '%s\n' "${o[@]}" | cut -d' ' -f2))
     rss=$(printf '%s\n' "${o[@]}" | cut -d' ' -f3 | sort -n | tail -n 1)
     echo "  $mix: limit $lrate rows/s (CPU $lcpu s); offconv $orate rows/s (CPU $ocpu s, peak RSS $((rss / 1024)) MB, $((bytes[$mix] / 1000000)) MB written); ratio $(python3 -c "print(round($orate / $lrate, 2))")"
     echo "    limit runs: $(rates "${l[@]}")"
+    echo "    split limit (a file per worker): $frate rows/s, runs $(rates "${f[@]}"); offconv's ratio to it $(python3 -c "print(round($orate / $frate, 2))")"
     echo "    offconv runs: $(rates "${o[@]}")"
     eval "cpu_$mix=$ocpu"
   done
