@@ -89,10 +89,9 @@ fn parse_args() -> Result<Option<Args>, String> {
             .map_err(|e| format!("{name}: {e}"))
     };
     let bytes = number(bytes, "--bytes")?;
-    let report_bytes = match report_bytes {
-        Some(r) => Some(number(Some(r), "--report-bytes")?),
-        None => None,
-    };
+    let report_bytes = report_bytes
+        .map(|r| number(Some(r), "--report-bytes"))
+        .transpose()?;
     if report_bytes.is_some_and(|r| r > bytes) {
         return Err("--report-bytes is more than --bytes".into());
     }
