@@ -83,14 +83,12 @@ fn parse_args() -> Result<Option<Args>, String> {
     let Some(input) = input else {
         return Ok(None);
     };
-    let number = |v: Option<String>, name: &str| {
-        v.ok_or(format!("{name} is required"))?
-            .parse::<u64>()
-            .map_err(|e| format!("{name}: {e}"))
-    };
+    let parse = |v: String, name: &str| v.parse::<u64>().map_err(|e| format!("{name}: {e}"));
+    let number =
+        |v: Option<String>, name: &str| parse(v.ok_or(format!("{name} is required"))?, name);
     let bytes = number(bytes, "--bytes")?;
     let report_bytes = report_bytes
-        .map(|r| number(Some(r), "--report-bytes"))
+        .map(|r| parse(r, "--report-bytes"))
         .transpose()?;
     if report_bytes.is_some_and(|r| r > bytes) {
         return Err("--report-bytes is more than --bytes".into());

@@ -152,10 +152,10 @@ fn postgres_stopped_mid_run_stops_the_run_and_nothing_is_sent_unclaimed() {
     // batches claimed before it (the four in flight and the one waiting
     // for a slot) still go out at the cap, the rest fails at once (11-12 s
     // in all here; 15-22 s with the stop after the third batch, with and
-    // without four busy loops beside it). At 10 and
-    // at 2 a second, fresh-clone CI runs once each found the run finished
-    // first; at 0.5 a second with the stop after the third batch, three
-    // found no row failed (the message below says how the rows ended).
+    // without four busy loops beside it). At 10 and at 2 a second,
+    // fresh-clone CI runs once each found the run finished first; at 0.5
+    // a second with the stop after the third batch, three found no row
+    // failed (the message below says how the rows ended).
     let mut cmd = upload(
         &t,
         &sb,
