@@ -29,7 +29,13 @@ MAPPING=${MAPPING:-fixtures/store_sales.toml}
 INTL_MAPPING=${INTL_MAPPING:-benches/international.toml}
 LINE_ITEMS=${LINE_ITEMS:-}
 NOW=2026-11-26T12:00:00Z
-WORK=${WORK:-$(mktemp -d)}
+# The exports and outputs go to a directory of their own inside $WORK
+# (default: $TMPDIR or /tmp), removed at the end; $WORK itself is left
+# alone. On a tmpfs (WORK=/dev/shm) the runs write the same bytes without
+# the disk's writeback, whose cost swings by 4x from run to run on a
+# virtual machine (issue 18's twelfth round).
+mkdir -p "${WORK:=${TMPDIR:-/tmp}}"
+WORK=$(mktemp -d "$WORK/offconv-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 TARGET=${CARGO_TARGET_DIR:-target}
 
@@ -41,6 +47,7 @@ for l in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "limit" and m.get("executable"):
         print(m["executable"])')
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), $(free -g | awk '/Mem:/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "outputs in $WORK ($(stat -f -c %T "$WORK"))"
 
 # The machine's CPU time so far (/proc/stat, in ticks): all of it, and
 # what the host took for other guests (steal). A virtual machine whose
