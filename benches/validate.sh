@@ -11,6 +11,7 @@
 #
 #   bash benches/validate.sh                 # 1,000,000 and 10,000,000 rows, 5 runs
 #   SIZES=1000000 RUNS=5 bash benches/validate.sh
+#   WORK=/dev/shm SIZES=1000000 bash benches/validate.sh   # scratch on tmpfs (WORK itself is kept)
 #   MIXES=us MAPPING=/path/to/other.toml bash benches/validate.sh
 #   LINE_ITEMS=1 MAPPING=benches/line_items_bench.toml MIXES=us SIZES=1000000 bash benches/validate.sh
 #   FEATURES=1 SIZES=1000000 bash benches/validate.sh   # then each mapping feature (benches/features.py)
